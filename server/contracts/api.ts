@@ -1,0 +1,52 @@
+// Bodies and answers of the JSON API (/api/...). The server validates every body against these.
+import { z } from 'zod';
+import { labMetaSchema, workspacePathSchema } from './lab.ts';
+
+export const MAX_FILE_BYTES = 256 * 1024;
+export const MAX_BODY_BYTES = MAX_FILE_BYTES + 4096;
+
+export const apiErrorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+export const saveFileBodySchema = z.object({
+  content: z.string().max(MAX_FILE_BYTES),
+}).strict();
+
+export const fileSchema = z.object({
+  path: workspacePathSchema,
+  content: z.string(),
+  editable: z.boolean(),
+});
+
+export const savedFileSchema = z.object({ path: workspacePathSchema, bytes: z.number().int(), savedAt: z.string() });
+
+export const appStateSchema = z.object({
+  state: z.enum(['stopped', 'starting', 'running', 'exited']),
+  /** True once something accepts connections on the app port. */
+  listening: z.boolean(),
+  exitCode: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  since: z.string().describe('ISO time of the last change'),
+});
+export type AppState = z.infer<typeof appStateSchema>;
+
+export const launcherStatusSchema = z.object({
+  kind: z.enum(['bwrap', 'plain', 'none']),
+  sandboxed: z.boolean(),
+  reason: z.string(),
+});
+export type LauncherStatus = z.infer<typeof launcherStatusSchema>;
+
+export const statusSchema = z.object({
+  version: z.string(),
+  mode: z.enum(['local', 'workshop']),
+  launcher: launcherStatusSchema,
+});
+
+export const labDetailSchema = z.object({
+  lab: labMetaSchema,
+  files: z.array(fileSchema),
+  app: appStateSchema,
+});

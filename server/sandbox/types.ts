@@ -1,0 +1,61 @@
+// The host's view of a learner's sandbox. Every launcher (bubblewrap, plain) gives the same interface,
+// so the HTTP/WebSocket layer never knows which one runs.
+import type { Socket } from 'node:net';
+import type { AppState, LauncherStatus } from '../contracts/api.ts';
+
+export interface SandboxSpec {
+  learnerId: string;
+  /** Host folder that is the learner's home inside the sandbox (/home/learner); one subfolder per lab. */
+  homeDir: string;
+  /** Host-only folder for this sandbox's sockets; the learner can neither see nor write it. */
+  runDir: string;
+}
+
+export interface TerminalSpec {
+  /** Working directory relative to the home folder, e.g. the lab's folder name. */
+  cwd: string;
+  cols: number;
+  rows: number;
+}
+
+export interface Terminal {
+  readonly id: string;
+  write(data: string): void;
+  resize(cols: number, rows: number): void;
+  /** Output bytes as the pty produced them. */
+  onData(listener: (chunk: Buffer) => void): () => void;
+  onExit(listener: (exit: { code: number | null; signal: string | null }) => void): () => void;
+  /** Flow control: the viewer has processed this many more bytes. */
+  ack(bytes: number): void;
+  close(): void;
+}
+
+export interface AppSpec {
+  /** Working directory relative to the home folder. */
+  cwd: string;
+  /** File run with `node`, relative to cwd. */
+  entry: string;
+}
+
+export type AppOutput = { stream: 'stdout' | 'stderr' | 'system'; text: string };
+
+export interface Sandbox {
+  readonly learnerId: string;
+  openTerminal(spec: TerminalSpec): Promise<Terminal>;
+  /** Starts the app, or restarts it when it runs already. Resolves once the process has started. */
+  startApp(spec: AppSpec): Promise<AppState>;
+  stopApp(): Promise<AppState>;
+  appState(): AppState;
+  onAppState(listener: (state: AppState) => void): () => void;
+  onAppOutput(listener: (output: AppOutput) => void): () => void;
+  /** A TCP-like stream to 127.0.0.1:port inside the sandbox, through the port relay. */
+  connect(port: 8999 | 8888): Promise<Socket>;
+  /** Called once when the sandbox ends by itself (supervisor died, bwrap exited). */
+  onEnd(listener: (reason: string) => void): () => void;
+  stop(): Promise<void>;
+}
+
+export interface Launcher {
+  readonly status: LauncherStatus;
+  launch(spec: SandboxSpec): Promise<Sandbox>;
+}
