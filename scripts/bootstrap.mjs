@@ -19,6 +19,14 @@ function say(message) {
   process.stderr.write(`cometlab setup: ${message}\n`);
 }
 
+function timed(message, work) {
+  say(message);
+  const started = Date.now();
+  const result = work();
+  say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return result;
+}
+
 function fail(message) {
   say(message);
   process.exit(1);
@@ -56,13 +64,14 @@ export function ensureNode() {
   const nodeBin = join(binDir, 'node');
   const probe = existsSync(nodeBin) && spawnSync(nodeBin, ['--version'], { encoding: 'utf8' });
   if (!probe || probe.stdout?.trim() !== `v${TOOLCHAIN_NODE}`) {
-    say(`system Node ${process.versions.node} is older than 22.12; installing Node ${TOOLCHAIN_NODE} into .toolchain/ from the npm registry`);
-    rmSync(toolchainDir, { recursive: true, force: true });
-    mkdirSync(binDir, { recursive: true });
-    writeFileSync(join(toolchainDir, 'package.json'), '{"private":true}\n');
-    run('npm', ['install', '--prefix', toolchainDir, '--no-save', '--no-package-lock', '--ignore-scripts',
-      '--no-audit', '--no-fund', '--loglevel=error', `${pkg}@${TOOLCHAIN_NODE}`]);
-    symlinkSync(join(pkgDir, 'bin', 'node'), nodeBin);
+    timed(`system Node ${process.versions.node} is older than 22.12; installing Node ${TOOLCHAIN_NODE} into .toolchain/ from the npm registry`, () => {
+      rmSync(toolchainDir, { recursive: true, force: true });
+      mkdirSync(binDir, { recursive: true });
+      writeFileSync(join(toolchainDir, 'package.json'), '{"private":true}\n');
+      run('npm', ['install', '--prefix', toolchainDir, '--no-save', '--no-package-lock', '--ignore-scripts',
+        '--no-audit', '--no-fund', '--loglevel=error', `${pkg}@${TOOLCHAIN_NODE}`]);
+      symlinkSync(join(pkgDir, 'bin', 'node'), nodeBin);
+    });
   }
   return { binDir, nodedir: pkgDir };
 }
@@ -90,10 +99,11 @@ export function ensureSystemPackages(forTests) {
     say(`to install: sudo apt-get install -y ${names.join(' ')}`);
     return;
   }
-  say(`installing Debian packages: ${names.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  run('apt-get', ['update', '-qq'], { env });
-  run('apt-get', ['install', '-y', '-qq', ...names], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  timed(`installing Debian packages: ${names.join(' ')}`, () => {
+    run('apt-get', ['update', '-qq'], { env });
+    run('apt-get', ['install', '-y', '-qq', ...names], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  });
   for (const p of missing) if (!onPath(p.command)) say(`${p.pkg} installed but ${p.command} is still not found`);
 }
 
@@ -115,8 +125,8 @@ export function ensureDependencies(toolchain) {
   const stamp = hashOf(readFileSync(join(root, 'package-lock.json'), 'utf8'), nodeVersion);
   const stampFile = join(root, 'node_modules', '.cometlab-install');
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return;
-  say(`installing npm dependencies with Node ${nodeVersion} (npm ci)`);
-  run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, env });
+  timed(`installing npm dependencies with Node ${nodeVersion} (npm ci)`, () =>
+    run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, env }));
   writeFileSync(stampFile, stamp);
 }
 
@@ -145,8 +155,8 @@ export function ensureBuild(toolchain) {
   const stamp = hashOf(...parts);
   const stampFile = join(root, 'dist', '.cometlab-build');
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return;
-  say('building the site (astro build)');
-  run(join(toolchain.binDir, 'node'), [join(root, 'node_modules', 'astro', 'bin', 'astro.mjs'), 'build', '--silent'], { cwd: root, env: toolEnv(toolchain) });
+  timed('building the site (astro build)', () => run(join(toolchain.binDir, 'node'),
+    [join(root, 'node_modules', 'astro', 'bin', 'astro.mjs'), 'build', '--silent'], { cwd: root, env: toolEnv(toolchain) }));
   writeFileSync(stampFile, stamp);
 }
 

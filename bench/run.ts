@@ -1,0 +1,46 @@
+// `npm run bench`: measures what DESIGN §7 and the issues set targets for, and writes bench/results.md.
+//   node bench/run.ts [--skip-setup]
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot, startPlaygroundProcess } from '../tests/helpers/playground-process.ts';
+import { measureTerminal } from './terminal.ts';
+import { allJs, upFrontJs } from './page-weight.ts';
+import { measureSetup } from './setup.ts';
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+const lines: string[] = [
+  '# Benchmark results',
+  '',
+  `Measured ${new Date().toISOString().slice(0, 16)}Z on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.versions.node}, by \`npm run bench\`.`,
+  '',
+];
+const report = (line: string) => {
+  lines.push(line);
+  process.stdout.write(`${line}\n`);
+};
+
+if (!process.argv.includes('--skip-setup')) {
+  report('## Set-up from a fresh clone (empty npm cache)');
+  const setup = measureSetup(projectRoot);
+  report(`- system Node ${setup.systemNode}; total ${setup.totalSeconds.toFixed(1)} s`);
+  for (const { phase, seconds } of setup.phases) report(`- ${phase}: ${seconds.toFixed(1)} s`);
+  report('');
+}
+
+const playground = await startPlaygroundProcess();
+try {
+  report('## Sandboxed terminal (target: connect p50 ≤ 50 ms, echo p99 ≤ 5 ms)');
+  const terminal = await measureTerminal(playground.url, 'short-polling');
+  report(`- connect → prompt: ${terminal.connect}`);
+  report(`- keystroke → echo: ${terminal.echo}`);
+  report('');
+  report('## JavaScript shipped, gzip -9 (target: a page without a lab ≤ 30 KiB)');
+  for (const path of ['/', '/labs/']) report(`- ${path}: ${kib(await upFrontJs(playground.url, path))}`);
+  report(`- /labs/short-polling/ before Monaco (first paint): ${kib(await upFrontJs(playground.url, '/labs/short-polling/'))}`);
+  const ready = 'window.__cometlab?.editor && document.querySelector(".monaco-editor")';
+  report(`- /labs/short-polling/ everything, Monaco and its workers included: ${kib(await allJs(playground.url, '/labs/short-polling/', ready))}`);
+} finally {
+  await playground.stop();
+}
+writeFileSync(join(import.meta.dirname, 'results.md'), `${lines.join('\n')}\n`);

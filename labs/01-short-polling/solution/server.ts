@@ -1,0 +1,90 @@
+// A message feed for short polling: clients ask "anything newer than N?" and get an answer at once.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+
+// Inside the lab the app listens on 8999; the checks and tests start it on a free port instead.
+const PORT = Number(process.env.PORT ?? 8999);
+const HOST = '127.0.0.1';
+const MAX_BODY_BYTES = 64 * 1024;
+
+interface Message {
+  id: number;
+  data: unknown;
+}
+
+// Ids are 1, 2, 3, ... so message n sits at index n - 1.
+const messages: Message[] = [];
+
+function lastId(): number {
+  return messages.length;
+}
+
+/** `since` from the query string: missing means 0; anything but a non-negative integer is undefined. */
+function parseSince(raw: string | null): number | undefined {
+  if (raw === null) return 0;
+  return /^\d{1,15}$/.test(raw) ? Number(raw) : undefined;
+}
+
+function handlePoll(query: URLSearchParams, res: ServerResponse): void {
+  const since = parseSince(query.get('since'));
+  if (since === undefined) {
+    sendJson(res, 400, { error: 'since must be a non-negative integer' });
+    return;
+  }
+  const newer = messages.slice(since);
+  if (newer.length === 0) {
+    res.writeHead(204).end();
+    return;
+  }
+  sendJson(res, 200, { cursor: lastId(), messages: newer });
+}
+
+async function handlePublish(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readBody(req);
+  if (body === undefined) {
+    sendJson(res, 413, { error: `the body is larger than ${MAX_BODY_BYTES} bytes` });
+    return;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(body);
+  } catch {
+    sendJson(res, 400, { error: 'the body must be JSON' });
+    return;
+  }
+  const message: Message = { id: lastId() + 1, data };
+  messages.push(message);
+  sendJson(res, 200, { id: message.id, waiters: 0 });
+}
+
+/** The request body as text, or undefined when it is too large to accept. */
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+const server = createServer((req, res) => {
+  const url = URL.parse(req.url ?? '/', `http://${HOST}`);
+  if (url === null) {
+    sendJson(res, 400, { error: 'the request target is not a valid URL' });
+    return;
+  }
+  const route = `${req.method} ${url.pathname}`;
+  if (route === 'GET /poll') handlePoll(url.searchParams, res);
+  else if (route === 'POST /publish') handlePublish(req, res).catch(() => res.destroy());
+  else if (route === 'GET /stats') sendJson(res, 200, { waiters: 0, last_id: lastId() });
+  else sendJson(res, 404, { error: `no route for ${req.method} ${req.url}` });
+});
+
+server.listen(PORT, HOST, () => {
+  console.log(`feed listening on http://${HOST}:${PORT}`);
+});

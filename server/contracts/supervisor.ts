@@ -1,0 +1,41 @@
+// Control messages of the host <-> supervisor channel (JSON frames; pty bytes travel in binary frames,
+// see server/protocol/frame.ts). The host validates everything the supervisor sends with these schemas,
+// because the supervisor shares a sandbox with the learner's code. The supervisor imports only the
+// types (erased at run time), so zod never loads inside the sandbox.
+import { z } from 'zod';
+import { appStateSchema } from './api.ts';
+
+const terminalId = z.number().int().positive().max(0xffffffff);
+const requestId = z.number().int().nonnegative();
+const size = { cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) };
+/** Relative to the learner's home; the supervisor refuses anything that escapes it. */
+const relativePath = z.string().max(1024).refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), {
+  message: 'must be a relative path inside the home folder',
+});
+
+export const hostMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('open-terminal'), id: terminalId, cwd: relativePath, ...size }),
+  z.object({ type: z.literal('resize'), id: terminalId, ...size }),
+  /** The host's viewer has processed this many more bytes of the terminal's output. */
+  z.object({ type: z.literal('ack'), id: terminalId, bytes: z.number().int().positive() }),
+  z.object({ type: z.literal('close-terminal'), id: terminalId }),
+  z.object({ type: z.literal('start-app'), req: requestId, cwd: relativePath, entry: relativePath.refine((p) => p.length > 0) }),
+  z.object({ type: z.literal('stop-app'), req: requestId }),
+  /** Stop everything and exit. */
+  z.object({ type: z.literal('shutdown') }),
+]);
+export type HostMessage = z.infer<typeof hostMessageSchema>;
+
+const MAX_TEXT = 64 * 1024;
+
+export const supervisorMessageSchema = z.discriminatedUnion('type', [
+  /** First message: the supervisor runs; uid and interfaces let the host check the isolation it got. */
+  z.object({ type: z.literal('ready'), uid: z.number().int(), interfaces: z.array(z.string().max(64)).max(64) }),
+  z.object({ type: z.literal('terminal-opened'), id: terminalId }),
+  z.object({ type: z.literal('terminal-error'), id: terminalId, message: z.string().max(MAX_TEXT) }),
+  z.object({ type: z.literal('terminal-exit'), id: terminalId, code: z.number().int().nullable(), signal: z.string().max(32).nullable() }),
+  z.object({ type: z.literal('app-state'), state: appStateSchema }),
+  z.object({ type: z.literal('app-output'), stream: z.enum(['stdout', 'stderr', 'system']), text: z.string().max(MAX_TEXT) }),
+  z.object({ type: z.literal('reply'), req: requestId, error: z.string().max(MAX_TEXT).nullable(), state: appStateSchema }),
+]);
+export type SupervisorMessage = z.infer<typeof supervisorMessageSchema>;

@@ -1,0 +1,78 @@
+// The JSON API under /api/. Routes are matched on decoded path segments; every body is validated
+// against its schema in server/contracts before anything happens.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MAX_BODY_BYTES, saveFileBodySchema } from '../contracts/api.ts';
+import type { LauncherStatus } from '../contracts/api.ts';
+import type { Lab } from '../labs/registry.ts';
+import type { Learner } from '../learners/learner.ts';
+import { readSolution } from '../workspace/store.ts';
+import { readJsonBody } from './body.ts';
+import { HttpError, badRequest, notFound, sendJson } from './errors.ts';
+
+export interface ApiContext {
+  version: string;
+  mode: 'local' | 'workshop';
+  launcher: LauncherStatus;
+  labs: Map<string, Lab>;
+  learnerFor(req: IncomingMessage): Promise<Learner>;
+}
+
+type Handler = (req: IncomingMessage, lab: Lab, learner: Learner, rest: string[]) => Promise<unknown>;
+
+const labRoutes: Record<string, Partial<Record<string, Handler>>> = {
+  '': {
+    GET: async (_req, lab, learner) => ({ lab: lab.meta, files: await learner.store.open(lab), app: await learner.appState(lab) }),
+  },
+  files: {
+    PUT: async (req, lab, learner, rest) => {
+      const body = await readJsonBody(req, saveFileBodySchema, MAX_BODY_BYTES);
+      return learner.save(lab, rest.join('/'), body.content);
+    },
+  },
+  run: { POST: (_req, lab, learner) => learner.run(lab) },
+  stop: { POST: (_req, lab, learner) => learner.stop(lab) },
+  check: { POST: (_req, lab, learner) => learner.check(lab) },
+  reset: { POST: async (_req, lab, learner) => ({ files: await learner.store.reset(lab) }) },
+  solution: { GET: async (_req, lab) => ({ files: await readSolution(lab) }) },
+  app: { GET: (_req, lab, learner) => learner.appState(lab) },
+};
+
+function segmentsOf(url: string): string[] {
+  const path = url.split('?')[0]!;
+  try {
+    // Empty segments are kept: `files//etc/passwd` must read as the absolute path it is.
+    return path.split('/').slice(1).map((segment) => decodeURIComponent(segment));
+  } catch {
+    throw badRequest('The address is not valid (bad percent-encoding).', 'invalid_path');
+  }
+}
+
+export async function handleApi(req: IncomingMessage, res: ServerResponse, context: ApiContext): Promise<void> {
+  const [, resource, labSegment, action = '', ...rest] = segmentsOf(req.url ?? '/');
+  const labId = labSegment || undefined;
+  const method = req.method ?? 'GET';
+  if (resource === 'status' && labId === undefined) {
+    if (method !== 'GET') throw methodNotAllowed(['GET']);
+    sendJson(res, 200, { version: context.version, mode: context.mode, launcher: context.launcher });
+    return;
+  }
+  if (resource === 'labs' && labId === undefined) {
+    if (method !== 'GET') throw methodNotAllowed(['GET']);
+    sendJson(res, 200, { labs: [...context.labs.values()].map((lab) => lab.meta) });
+    return;
+  }
+  if (resource !== 'labs' || labId === undefined) throw notFound('No such API route.');
+  const lab = context.labs.get(labId);
+  if (!lab) throw notFound(`There is no lab called "${labId}".`);
+  const route = labRoutes[action];
+  if (!route) throw notFound('No such API route.');
+  if ((action === 'files') !== (rest.length > 0)) throw notFound('No such API route.');
+  const handler = route[method];
+  if (!handler) throw methodNotAllowed(Object.keys(route));
+  const learner = await context.learnerFor(req);
+  sendJson(res, 200, await handler(req, lab, learner, rest));
+}
+
+function methodNotAllowed(allowed: string[]): HttpError {
+  return new HttpError(405, 'method_not_allowed', `Use ${allowed.join(' or ')} here.`);
+}

@@ -1,0 +1,108 @@
+// The composition root: one HTTP server carrying the site, the API and the WebSockets, and the learners
+// with their sandboxes. `startPlayground` is what `cometlab start`, the tests and the benchmarks call.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import type { Launcher } from './sandbox/types.ts';
+import { chooseLauncher } from './sandbox/index.ts';
+import { loadLabs, type Lab } from './labs/registry.ts';
+import { Learner } from './learners/learner.ts';
+import { handleApi, type ApiContext } from './http/api.ts';
+import { HttpError, sendError } from './http/errors.ts';
+import { hostAllowed, sameOrigin, type HostPolicy } from './http/origin.ts';
+import { loadSiteHandler, type SiteHandler } from './http/site.ts';
+import { attachWebSockets } from './ws/upgrade.ts';
+import type { Log } from './log.ts';
+import { version } from './version.ts';
+
+export interface PlaygroundOptions {
+  host: string;
+  port: number;
+  allowedHosts?: string[];
+  dataDir: string;
+  log: Log;
+  /** Given in dev mode, where Vite serves the pages; otherwise the built site is loaded from dist/. */
+  site?: SiteHandler | 'none';
+  launcher?: Launcher;
+}
+
+export interface Playground {
+  url: string;
+  launcher: Launcher;
+  labs: Map<string, Lab>;
+  close(): Promise<void>;
+}
+
+/** What both the standalone server and the dev server need: labs, the launcher, the learner, the API. */
+export async function createContext(options: Pick<PlaygroundOptions, 'dataDir' | 'log' | 'launcher'>) {
+  await mkdir(options.dataDir, { recursive: true });
+  const [labs, launcher] = await Promise.all([loadLabs(), options.launcher ?? chooseLauncher({ allowPlain: true })]);
+  const learner = new Learner('local', options.dataDir, launcher);
+  const context: ApiContext = {
+    version,
+    mode: 'local',
+    launcher: launcher.status,
+    labs,
+    learnerFor: async () => learner,
+  };
+  return { context, launcher, labs, close: () => learner.close() };
+}
+
+export function apiMiddleware(context: ApiContext, hosts: HostPolicy, log: Log) {
+  return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+    if (!hostAllowed(req, hosts)) {
+      sendError(res, new HttpError(421, 'wrong_host', 'This playground does not answer to that host name.'), log);
+      return;
+    }
+    if (!(req.url ?? '').startsWith('/api/')) {
+      next();
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req)) {
+      sendError(res, new HttpError(403, 'forbidden', 'Requests from other sites are refused.'), log);
+      return;
+    }
+    handleApi(req, res, context).catch((error) => sendError(res, error, log));
+  };
+}
+
+export async function startPlayground(options: PlaygroundOptions): Promise<Playground> {
+  const site = options.site === 'none' ? undefined : options.site ?? (await loadSiteHandler());
+  const { context, launcher, labs, close: closeLearners } = await createContext(options);
+  const hosts = { listenHost: options.host, allowedHosts: options.allowedHosts ?? [] };
+  const api = apiMiddleware(context, hosts, options.log);
+  const server = createServer((req, res) => api(req, res, () => {
+    if (site) site(req, res);
+    else sendError(res, new HttpError(404, 'not_found', 'Nothing here.'), options.log);
+  }));
+  server.headersTimeout = 20_000;
+  const wss = attachWebSockets(server, context, { hosts, passThroughOthers: false, log: options.log });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    launcher,
+    labs,
+    close() {
+      closing ??= (async () => {
+        for (const ws of wss.clients) ws.close(1001, 'the playground is shutting down');
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await closeLearners();
+        for (const ws of wss.clients) ws.terminate();
+        server.closeAllConnections();
+        await closed;
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,33 @@
+// The plain launcher: the same supervisor as an ordinary child process, for machines without a working
+// bubblewrap (macOS, locked-down kernels). NOT a sandbox: learner code runs as the server's user with
+// everything that user can reach. Everything above the launcher works the same.
+import os from 'node:os';
+import path from 'node:path';
+import type { LauncherStatus } from '../contracts/api.ts';
+import { launchSupervisor, type LaunchedSupervisor } from './launch-supervisor.ts';
+import { learnerEnv } from './learner-env.ts';
+import { PROJECT_ROOT, SUPERVISOR_MAIN } from './supervisor-code.ts';
+import type { Launcher, Sandbox, SandboxSpec } from './types.ts';
+
+export class PlainLauncher implements Launcher {
+  readonly status: LauncherStatus;
+
+  constructor(status: LauncherStatus) {
+    this.status = status;
+  }
+
+  async launch(spec: SandboxSpec): Promise<Sandbox> {
+    return (await this.launchDetailed(spec)).sandbox;
+  }
+
+  launchDetailed(spec: SandboxSpec): Promise<LaunchedSupervisor> {
+    const home = path.resolve(spec.homeDir);
+    return launchSupervisor(spec, {
+      file: process.execPath,
+      args: [path.join(PROJECT_ROOT, SUPERVISOR_MAIN), '--home', home],
+      env: learnerEnv(path.dirname(process.execPath), home, os.userInfo().username),
+      cwd: home,
+      feeds: [],
+    });
+  }
+}

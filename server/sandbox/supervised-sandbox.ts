@@ -1,0 +1,262 @@
+// A running supervisor seen from the host: the Sandbox every launcher returns. It speaks the channel
+// protocol and distrusts the other end (the supervisor shares its sandbox with the learner's code):
+// every control message is validated, and a broken one ends the sandbox.
+import type { ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { AppState } from '../contracts/api.ts';
+import { hostMessageSchema, supervisorMessageSchema, type HostMessage, type SupervisorMessage } from '../contracts/supervisor.ts';
+import { clampSize } from '../contracts/terminal.ts';
+import { Channel } from '../protocol/channel.ts';
+import type { RelayPort } from '../protocol/layout.ts';
+import { HostTerminal } from './host-terminal.ts';
+import type { AppOutput, AppSpec, Sandbox, Terminal, TerminalSpec } from './types.ts';
+
+const READY_TIMEOUT_MS = 15_000;
+const REPLY_TIMEOUT_MS = 10_000;
+const STOP_GRACE_MS = 1_000;
+const STDERR_TAIL_BYTES = 4096;
+
+export interface SupervisorReady {
+  uid: number;
+  interfaces: string[];
+}
+
+export interface SupervisedSandboxOptions {
+  learnerId: string;
+  child: ChildProcess;
+  channel: Duplex;
+  relayPaths: Record<RelayPort, string>;
+  /** After the child has exited: wait until nothing of the sandbox is left, remove its sockets. */
+  cleanUp(): Promise<void>;
+}
+
+type ReplyMessage = Extract<SupervisorMessage, { type: 'reply' }>;
+type Pending<T> = { resolve(value: T): void; reject(error: Error): void };
+
+export class SupervisedSandbox implements Sandbox {
+  readonly learnerId: string;
+  /** Host pid of the launched process (bwrap, or the plain supervisor). */
+  readonly hostPid: number;
+  readonly #child: ChildProcess;
+  readonly #channel: Channel;
+  readonly #relayPaths: Record<RelayPort, string>;
+  readonly #cleanUp: () => Promise<void>;
+  readonly #terminals = new Map<number, HostTerminal>();
+  readonly #openings = new Map<number, Pending<Terminal>>();
+  readonly #replies = new Map<number, Pending<ReplyMessage>>();
+  readonly #stateListeners = new Set<(state: AppState) => void>();
+  readonly #outputListeners = new Set<(output: AppOutput) => void>();
+  readonly #endListeners = new Set<(reason: string) => void>();
+  readonly #exited: Promise<void>;
+  readonly #ready: Promise<SupervisorReady>;
+  #markReady!: Pending<SupervisorReady>;
+  #appState: AppState = { state: 'stopped', listening: false, exitCode: null, signal: null, since: new Date().toISOString() };
+  #nextTerminal = 1;
+  #nextRequest = 1;
+  #stderrTail = '';
+  #channelLost: string | null = null;
+  #ended: string | null = null;
+  #stopping = false;
+
+  constructor(options: SupervisedSandboxOptions) {
+    this.learnerId = options.learnerId;
+    this.#child = options.child;
+    this.hostPid = options.child.pid ?? -1;
+    this.#relayPaths = options.relayPaths;
+    this.#cleanUp = options.cleanUp;
+    this.#ready = new Promise((resolve, reject) => (this.#markReady = { resolve, reject }));
+    this.#ready.catch(() => undefined);
+    this.#child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+      this.#stderrTail = (this.#stderrTail + text).slice(-STDERR_TAIL_BYTES);
+    });
+    this.#exited = new Promise((resolve) => {
+      this.#child.once('exit', (code, signal) => {
+        const finish = () => {
+          const detail = this.#stderrTail.trim();
+          const exit = `the sandbox exited (${signal ?? `code ${code}`})${detail ? `: ${detail}` : ''}`;
+          this.#end(this.#channelLost ? `${this.#channelLost}; ${exit}` : exit);
+          resolve();
+        };
+        // Why bwrap failed may still be in the pipe when 'exit' comes.
+        const stderr = this.#child.stderr;
+        if (!stderr || stderr.readableEnded) return finish();
+        const late = setTimeout(finish, 200);
+        stderr.once('end', () => {
+          clearTimeout(late);
+          finish();
+        });
+      });
+      // A process that could not be started at all emits 'error' and never 'exit'.
+      this.#child.once('error', (error) => {
+        if (this.#child.pid !== undefined) return;
+        this.#end(`could not start the sandbox: ${error.message}`);
+        resolve();
+      });
+    });
+    this.#channel = new Channel(options.channel, {
+      control: (value) => this.#onControl(value),
+      terminal: (id, data) => this.#terminals.get(id)?.deliver(data),
+      close: (error) => {
+        // The sandbox ends when its process does, which tells more (bwrap's error); one that keeps
+        // running without its channel is useless and gets killed.
+        this.#channelLost = error ? `channel to the supervisor failed: ${error.message}` : 'the supervisor closed its channel';
+        if (!this.#stopping) setTimeout(() => this.#child.kill('SIGKILL'), STOP_GRACE_MS).unref();
+      },
+    });
+  }
+
+  /** Resolves once the supervisor has announced itself, with what it sees of its sandbox. */
+  ready(): Promise<SupervisorReady> {
+    const timer = setTimeout(() => this.#end(`the supervisor did not start within ${READY_TIMEOUT_MS} ms`), READY_TIMEOUT_MS);
+    return this.#ready.finally(() => clearTimeout(timer));
+  }
+
+  async openTerminal(spec: TerminalSpec): Promise<Terminal> {
+    const id = this.#nextTerminal++;
+    const opened = new Promise<Terminal>((resolve, reject) => this.#openings.set(id, { resolve, reject }));
+    this.#send({ type: 'open-terminal', id, cwd: spec.cwd, ...clampSize(spec.cols, spec.rows) });
+    return opened;
+  }
+
+  async startApp(spec: AppSpec): Promise<AppState> {
+    return (await this.#request({ type: 'start-app', req: this.#nextRequest++, cwd: spec.cwd, entry: spec.entry })).state;
+  }
+
+  async stopApp(): Promise<AppState> {
+    return (await this.#request({ type: 'stop-app', req: this.#nextRequest++ })).state;
+  }
+
+  appState(): AppState {
+    return this.#appState;
+  }
+
+  onAppState(listener: (state: AppState) => void): () => void {
+    this.#stateListeners.add(listener);
+    return () => this.#stateListeners.delete(listener);
+  }
+
+  onAppOutput(listener: (output: AppOutput) => void): () => void {
+    this.#outputListeners.add(listener);
+    return () => this.#outputListeners.delete(listener);
+  }
+
+  onEnd(listener: (reason: string) => void): () => void {
+    this.#endListeners.add(listener);
+    return () => this.#endListeners.delete(listener);
+  }
+
+  connect(port: RelayPort): Promise<net.Socket> {
+    if (this.#ended !== null) return Promise.reject(new Error(`sandbox ended: ${this.#ended}`));
+    const path = this.#relayPaths[port];
+    if (!path) return Promise.reject(new Error(`port ${port} is not relayed`));
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ path });
+      socket.once('connect', () => {
+        socket.off('error', reject);
+        resolve(socket);
+      });
+      socket.once('error', reject);
+    });
+  }
+
+  /** Asks the supervisor to end everything, and kills the sandbox if it has not gone within a second. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    if (this.#child.pid !== undefined && this.#child.exitCode === null && this.#child.signalCode === null) {
+      if (!this.#channel.closed) this.#channel.sendControl({ type: 'shutdown' } satisfies HostMessage);
+      const grace = setTimeout(() => this.#child.kill('SIGKILL'), STOP_GRACE_MS);
+      await this.#exited;
+      clearTimeout(grace);
+    }
+    this.#end('stopped');
+    await this.#cleanUp();
+  }
+
+  #send(message: HostMessage): void {
+    if (this.#ended !== null) throw new Error(`sandbox ended: ${this.#ended}`);
+    this.#channel.sendControl(hostMessageSchema.parse(message));
+  }
+
+  #request(message: Extract<HostMessage, { req: number }>): Promise<ReplyMessage> {
+    const reply = new Promise<ReplyMessage>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#replies.delete(message.req);
+        reject(new Error(`the supervisor did not answer ${message.type} within ${REPLY_TIMEOUT_MS} ms`));
+      }, REPLY_TIMEOUT_MS);
+      this.#replies.set(message.req, {
+        resolve: (value) => { clearTimeout(timer); resolve(value); },
+        reject: (error) => { clearTimeout(timer); reject(error); },
+      });
+    });
+    this.#send(message);
+    return reply.then((answer) => {
+      if (answer.error !== null) throw new Error(answer.error);
+      return answer;
+    });
+  }
+
+  #onControl(value: unknown): void {
+    const parsed = supervisorMessageSchema.safeParse(value);
+    if (!parsed.success) {
+      this.#end(`the supervisor sent a malformed message: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      this.#child.kill('SIGKILL');
+      return;
+    }
+    const message = parsed.data;
+    switch (message.type) {
+      case 'ready':
+        this.#markReady.resolve({ uid: message.uid, interfaces: message.interfaces });
+        return;
+      case 'terminal-opened': {
+        const terminal = new HostTerminal(message.id, {
+          send: (m) => this.#send(m),
+          sendInput: (id, data) => this.#channel.sendTerminal(id, data),
+        });
+        this.#terminals.set(message.id, terminal);
+        this.#openings.get(message.id)?.resolve(terminal);
+        this.#openings.delete(message.id);
+        return;
+      }
+      case 'terminal-error':
+        this.#openings.get(message.id)?.reject(new Error(message.message));
+        this.#openings.delete(message.id);
+        return;
+      case 'terminal-exit':
+        this.#terminals.get(message.id)?.exited({ code: message.code, signal: message.signal });
+        this.#terminals.delete(message.id);
+        return;
+      case 'app-state':
+        this.#appState = message.state;
+        for (const listener of this.#stateListeners) listener(message.state);
+        return;
+      case 'app-output':
+        for (const listener of this.#outputListeners) listener({ stream: message.stream, text: message.text });
+        return;
+      case 'reply':
+        this.#replies.get(message.req)?.resolve(message);
+        this.#replies.delete(message.req);
+        return;
+    }
+  }
+
+  /** Once: fail whatever waits, tell the terminals, and tell listeners unless the host asked for it. */
+  #end(reason: string): void {
+    if (this.#ended !== null) return;
+    this.#ended = reason;
+    // A supervisor that dropped its channel unasked is dead or hostile; when stopping it is just leaving.
+    if (!this.#stopping && this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill('SIGKILL');
+    const error = new Error(`sandbox ended: ${reason}`);
+    this.#markReady.reject(error);
+    for (const pending of [...this.#openings.values(), ...this.#replies.values()]) pending.reject(error);
+    this.#openings.clear();
+    this.#replies.clear();
+    for (const terminal of this.#terminals.values()) terminal.exited({ code: null, signal: 'SIGKILL' });
+    this.#terminals.clear();
+    if (this.#appState.state === 'running' || this.#appState.state === 'starting') {
+      this.#appState = { ...this.#appState, state: 'exited', listening: false, signal: 'SIGKILL', since: new Date().toISOString() };
+      for (const listener of this.#stateListeners) listener(this.#appState);
+    }
+    if (!this.#stopping) for (const listener of this.#endListeners) listener(reason);
+  }
+}

@@ -1,0 +1,80 @@
+// The supervisor: the one process a launcher starts inside a learner's sandbox. Every process the
+// learner can reach (shells, the app) starts from here, and the host talks to all of them through the
+// one channel on CHANNEL_FD. Usage: node main.ts --home <the learner's home as seen here>
+import net from 'node:net';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { Channel } from '../protocol/channel.ts';
+import { CHANNEL_FD, RELAY_FDS, RELAY_PORTS } from '../protocol/layout.ts';
+import { App } from './app.ts';
+import { parseHostMessage } from './commands.ts';
+import { startRelay } from './relay.ts';
+import { Terminals } from './terminals.ts';
+
+const { values } = parseArgs({ options: { home: { type: 'string' } } });
+if (!values.home) {
+  process.stderr.write('supervisor: --home is required\n');
+  process.exit(2);
+}
+const home = values.home;
+// The launcher chose this environment for the learner; shells and the app get exactly it.
+const learnerEnv = { ...process.env };
+
+/** Shorter than the host's patience (it SIGKILLs the sandbox after a second). */
+const SHUTDOWN_GRACE_MS = 300;
+let shuttingDown = false;
+const channel = new Channel(new net.Socket({ fd: CHANNEL_FD, readable: true, writable: true }), {
+  control(value) {
+    const message = parseHostMessage(value);
+    if (typeof message === 'string') {
+      process.stderr.write(`supervisor: ignored a bad message: ${message}\n`);
+      return;
+    }
+    switch (message.type) {
+      case 'open-terminal':
+        try {
+          terminals.open(message.id, message.cwd, message.cols, message.rows);
+          channel.sendControl({ type: 'terminal-opened', id: message.id });
+        } catch (error) {
+          channel.sendControl({ type: 'terminal-error', id: message.id, message: (error as Error).message });
+        }
+        return;
+      case 'resize': return terminals.resize(message.id, message.cols, message.rows);
+      case 'ack': return terminals.ack(message.id, message.bytes);
+      case 'close-terminal': return terminals.close(message.id);
+      case 'start-app':
+      case 'stop-app': {
+        const done = message.type === 'start-app' ? app.start(message.cwd, message.entry) : app.stop();
+        done.then(
+          (state) => channel.sendControl({ type: 'reply', req: message.req, error: null, state }),
+          (error: Error) => channel.sendControl({ type: 'reply', req: message.req, error: error.message, state: app.state }),
+        );
+        return;
+      }
+      case 'shutdown': return shutdown();
+    }
+  },
+  terminal(id, data) {
+    terminals.input(id, data);
+  },
+  close(error) {
+    if (error) process.stderr.write(`supervisor: channel failed: ${error.message}\n`);
+    shutdown();
+  },
+});
+const terminals = new Terminals(home, learnerEnv, channel);
+const app = new App(home, learnerEnv, channel);
+for (const port of RELAY_PORTS) startRelay(RELAY_FDS[port], port);
+
+/** Without the host there is nobody to serve: end everything (the plain launcher has no namespace to do it). */
+function shutdown(): void {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  app.kill();
+  void terminals.hangUpAll(SHUTDOWN_GRACE_MS).finally(() => process.exit(0));
+}
+
+// A polite kill from outside (the plain launcher has no namespace) still takes the learner's processes along.
+for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.on(signal, shutdown);
+
+channel.sendControl({ type: 'ready', uid: process.getuid?.() ?? -1, interfaces: Object.keys(os.networkInterfaces()) });

@@ -1,0 +1,96 @@
+// File access inside a folder the learner controls. The learner can put symlinks anywhere in it from
+// their terminal, so every access resolves the real path, refuses anything that leaves the folder, opens
+// with O_NOFOLLOW, and (for reads) checks after opening that the file it got is the one inside.
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, realpath, rename, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join, sep } from 'node:path';
+import { workspacePathSchema } from '../contracts/lab.ts';
+import { HttpError, badRequest } from '../http/errors.ts';
+
+const outside = () => badRequest('That path leads outside the workspace.', 'path_outside_workspace');
+
+/** Checks the shape of a workspace-relative path: no `..`, not absolute, no NUL or odd characters. */
+export function checkRelativePath(relative: string): string {
+  if (relative.includes('\0')) throw badRequest('A file path cannot contain a NUL byte.', 'invalid_path');
+  const parsed = workspacePathSchema.safeParse(relative);
+  if (!parsed.success) throw badRequest(`Not a workspace file path: ${parsed.error.issues[0]?.message}.`, 'invalid_path');
+  return parsed.data;
+}
+
+async function realInside(root: string, path: string): Promise<string> {
+  const realRoot = await realpath(root);
+  const real = await realpath(path);
+  if (real !== realRoot && !real.startsWith(realRoot + sep)) throw outside();
+  return real;
+}
+
+async function isMissing(promise: Promise<unknown>): Promise<boolean> {
+  try {
+    await promise;
+    return false;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw error;
+  }
+}
+
+/** Reads a file inside root; undefined when it does not exist. */
+export async function readInside(root: string, relative: string): Promise<string | undefined> {
+  const path = join(root, checkRelativePath(relative));
+  let real: string;
+  try {
+    real = await realInside(root, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if (await isMissing(lstat(path))) return undefined;
+    throw outside(); // a dangling symlink
+  }
+  const handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW).catch((error) => {
+    throw error.code === 'ELOOP' ? outside() : error;
+  });
+  try {
+    const opened = await handle.stat();
+    if (!opened.isFile()) throw badRequest('That path is not a file.', 'not_a_file');
+    const again = await stat(await realInside(root, path));
+    if (again.ino !== opened.ino || again.dev !== opened.dev) throw outside();
+    if (opened.size > 4 * 1024 * 1024) throw new HttpError(413, 'file_too_large', 'That file is too large to open here.');
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Writes a file inside root atomically: a temporary file beside it, fsync, rename, fsync of the folder.
+ * Resolves only once the content is durable.
+ */
+export async function writeInside(root: string, relative: string, content: string): Promise<void> {
+  const checked = checkRelativePath(relative);
+  const parent = join(root, dirname(checked));
+  await mkdir(parent, { recursive: true });
+  const realParent = await realInside(root, parent);
+  const target = join(realParent, basename(checked));
+  if (!(await isMissing(stat(target))) && (await realInside(root, target)) !== target) throw outside();
+  const temporary = join(realParent, `.${basename(checked)}.${randomBytes(6).toString('hex')}.saving`);
+  const handle = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+  try {
+    await handle.writeFile(content, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    if ((await realInside(root, parent)) !== realParent) throw outside();
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  const folder = await open(realParent, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
+  }
+}
