@@ -67,8 +67,9 @@ export class WorkspaceStore {
   }
 }
 
+/** The lab's files as the reference solution has them: solution/ holds the editable ones, the rest are the starter's. */
 export async function readSolution(lab: Lab): Promise<WorkspaceFile[]> {
   return Promise.all(lab.meta.files.map(async ({ path, editable }) => ({
-    path, editable, content: await readFile(join(lab.solutionDir, path), 'utf8'),
+    path, editable, content: await readFile(join(editable ? lab.solutionDir : lab.starterDir, path), 'utf8'),
   })));
 }

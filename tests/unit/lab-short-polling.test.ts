@@ -54,7 +54,9 @@ function collect(child: ChildProcess): () => string {
 async function startApp(folder: 'starter' | 'solution'): Promise<Running> {
   const dir = await mkdtemp(join(tmpdir(), `cometlab-lab1-${folder}-`));
   scratch.push(dir);
-  await cp(join(labDir, folder), dir, { recursive: true });
+  // A solution is the starter with the learner's files replaced: solution/ holds only those.
+  await cp(join(labDir, 'starter'), dir, { recursive: true });
+  if (folder === 'solution') await cp(join(labDir, 'solution'), dir, { recursive: true, force: true });
   const port = await freePort();
   const child = run(dir, ['server.ts'], { PORT: String(port) });
   const output = collect(child);
