@@ -1,0 +1,72 @@
+// A WebSocket to the playground that comes back after a drop, waiting longer after each failure.
+export interface Socket {
+  send(text: string): boolean;
+  /** Close for good (no reconnect). */
+  close(): void;
+  /** Open a fresh connection now (after a deliberate close). */
+  reopen(): void;
+}
+
+export interface SocketHandlers {
+  onOpen?(socket: WebSocket): void;
+  onText?(text: string): void;
+  onBinary?(bytes: Uint8Array): void;
+  /** Called when the connection drops; `willRetry` says whether a reconnect is scheduled. */
+  onDrop?(willRetry: boolean): void;
+}
+
+const FIRST_DELAY_MS = 500;
+const MAX_DELAY_MS = 8000;
+
+export function playgroundUrl(path: string): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`;
+}
+
+export function openSocket(path: string, handlers: SocketHandlers): Socket {
+  let socket: WebSocket | null = null;
+  let delay = FIRST_DELAY_MS;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let wanted = true;
+
+  function connect(): void {
+    const current = new WebSocket(playgroundUrl(path));
+    current.binaryType = 'arraybuffer';
+    socket = current;
+    current.addEventListener('open', () => {
+      delay = FIRST_DELAY_MS;
+      handlers.onOpen?.(current);
+    });
+    current.addEventListener('message', (event) => {
+      if (typeof event.data === 'string') handlers.onText?.(event.data);
+      else handlers.onBinary?.(new Uint8Array(event.data as ArrayBuffer));
+    });
+    current.addEventListener('close', () => {
+      if (socket !== current) return;
+      socket = null;
+      handlers.onDrop?.(wanted);
+      if (!wanted) return;
+      retryTimer = setTimeout(connect, delay);
+      delay = Math.min(delay * 2, MAX_DELAY_MS);
+    });
+  }
+
+  connect();
+  return {
+    send(text) {
+      if (socket?.readyState !== WebSocket.OPEN) return false;
+      socket.send(text);
+      return true;
+    },
+    close() {
+      wanted = false;
+      clearTimeout(retryTimer);
+      socket?.close();
+    },
+    reopen() {
+      clearTimeout(retryTimer);
+      wanted = true;
+      delay = FIRST_DELAY_MS;
+      if (!socket) connect();
+    },
+  };
+}

@@ -1,0 +1,116 @@
+// Puts the workbench together: asks the playground what it is, then starts the editor, the terminal,
+// the events channel and the toolbar. Without a playground (a static copy of the site) it shows the
+// starter code read-only and says how to run the lab locally.
+import { api, fetchStatus, type Status } from './api.ts';
+import { bindControls, showNotice } from './controls.ts';
+import type { EditorFile, WorkbenchEditor } from './editor.ts';
+import { listenToEvents } from './events.ts';
+import { createOutputView } from './output-view.ts';
+import { createSaver, type SaveState } from './saver.ts';
+import type { Boot } from './boot.ts';
+import type { Tabs } from './tabs.ts';
+
+declare global {
+  interface Window {
+    /** Handles for tests and the curious: the xterm instance and the Monaco editor. */
+    __cometlab?: { term?: unknown; editor?: WorkbenchEditor['editor']; problems?: WorkbenchEditor['problems'] };
+  }
+}
+
+function find<T extends HTMLElement = HTMLElement>(root: HTMLElement, selector: string): T {
+  const found = root.querySelector<T>(selector);
+  if (!found) throw new Error(`workbench markup lacks ${selector}`);
+  return found;
+}
+
+function showSandbox(target: HTMLElement, launcher: Status['launcher']): void {
+  target.dataset.sandboxed = String(launcher.sandboxed);
+  target.textContent = launcher.sandboxed ? `Sandboxed (${launcher.kind})` : `⚠ NOT sandboxed (${launcher.kind} launcher)`;
+  target.title = launcher.reason;
+}
+
+function showSaveState(target: HTMLElement, state: SaveState): void {
+  target.dataset.state = state.kind;
+  // Announce only trouble; "Saving…/Saved" on every keystroke would drown a screen reader.
+  if (state.kind === 'error') target.setAttribute('role', 'alert');
+  else target.removeAttribute('role');
+  target.textContent = state.kind === 'saved' ? 'Saved' : state.kind === 'saving' ? 'Saving…' : `Not saved yet, retrying. ${state.message}`;
+}
+
+/** Monaco is by far the largest piece; fetch it while the rest starts. */
+const loadEditor = () => import('./editor.ts');
+
+async function browseMode(root: HTMLElement, boot: Boot, editorModule: ReturnType<typeof loadEditor>): Promise<void> {
+  root.dataset.state = 'browse';
+  const notice = find(root, '[data-notice]');
+  notice.hidden = false;
+  notice.innerHTML = '<p><strong>Read-only copy.</strong> No playground is running behind this page, so the code cannot run here.</p>'
+    + '<p>To do this lab, clone the repository, run <code>npm start</code>, and open <code>http://127.0.0.1:4321'
+    + `/labs/${encodeURIComponent(boot.lab)}/</code>.</p>`;
+  const terminal = find(root, '[data-terminal]');
+  terminal.innerHTML = '<p class="terminal-note">The terminal needs the local playground: run <code>npm start</code> in the repository.</p>';
+  const { createEditor } = await editorModule;
+  const editor = createEditor({
+    host: find(root, '[data-editor]'),
+    tablist: find(root, '[data-file-tabs]'),
+    files: boot.files,
+    readOnly: true,
+    onEdit: () => undefined,
+  });
+  window.__cometlab = { editor: editor.editor, problems: editor.problems };
+}
+
+export async function runWorkbench(root: HTMLElement, boot: Boot, panelTabs: Tabs): Promise<void> {
+  const editorModule = loadEditor();
+  const status = await fetchStatus();
+  if (!status) {
+    await browseMode(root, boot, editorModule);
+    return;
+  }
+  showSandbox(find(root, '[data-sandbox-status]'), status.launcher);
+  const notice = find(root, '[data-notice]');
+  let detail;
+  try {
+    detail = await api.lab(boot.lab);
+  } catch (error) {
+    showNotice(notice, `This lab could not be opened: ${error instanceof Error ? error.message : String(error)}`);
+    root.dataset.state = 'failed';
+    return;
+  }
+
+  // The terminal is light; start it first so the shell is ready while Monaco loads.
+  const { startTerminal } = await import('./terminal.ts');
+  const { term } = startTerminal(find(root, '[data-terminal]'), find(root, '[data-terminal-ended]'), boot.lab);
+  window.__cometlab = { term };
+
+  const saveStatus = find(root, '[data-save-status]');
+  const saver = createSaver(
+    (path, content, keepalive) => api.save(boot.lab, path, content, keepalive),
+    (state) => showSaveState(saveStatus, state),
+  );
+  const files: EditorFile[] = detail.files;
+  const { createEditor } = await editorModule;
+  const editor = createEditor({
+    host: find(root, '[data-editor]'),
+    tablist: find(root, '[data-file-tabs]'),
+    files,
+    readOnly: false,
+    onEdit: (path, content) => saver.edit(path, content),
+  });
+  window.__cometlab = { term, editor: editor.editor, problems: editor.problems };
+  editor.editor.onDidBlurEditorText(() => void saver.flush().catch(() => undefined));
+  addEventListener('pagehide', () => saver.flushOnExit());
+
+  const controls = bindControls(
+    { root, status: find(root, '[data-app-status]'), checks: find(root, '[data-checks]'), checksTab: find(root, '#tab-checks'), notice },
+    { lab: boot.lab, appPort: detail.lab.ports.app, files, editor, saver, panelTabs },
+  );
+  controls.showState(detail.app);
+
+  const output = createOutputView(find(root, '[data-output]'));
+  listenToEvents(boot.lab, (event) => {
+    if (event.type === 'app-state') controls.showState(event);
+    else if (event.type === 'app-output') output.append(event.stream, event.text);
+  });
+  root.dataset.state = 'ready';
+}
