@@ -77,6 +77,23 @@ describe('the API', () => {
     expect(passing.passed).toBe(passing.total);
   });
 
+  it('restarts the running app when a file is saved, and says so on the events socket', async () => {
+    const events: Array<Record<string, unknown>> = [];
+    const ws = new WebSocket(`${playground.url.replace('http', 'ws')}/ws/events?lab=${lab}`);
+    ws.on('message', (data) => events.push(JSON.parse(data.toString())));
+    await new Promise((resolve) => ws.once('open', resolve));
+    const content = `${await solution()}\nconsole.log('restarted after a save');\n`;
+    expect((await put(`/api/labs/${lab}/files/server.ts`, JSON.stringify({ content }))).status).toBe(200);
+    const deadline = Date.now() + 10_000;
+    const seen = () => events.some((e) => e.type === 'app-output' && String(e.text).includes('restarted after a save'))
+      && events.some((e) => e.type === 'app-state' && e.listening === true);
+    while (!seen() && Date.now() < deadline) await new Promise((resolve) => ws.once('message', resolve));
+    ws.close();
+    expect(events.find((e) => e.type === 'file-saved')).toMatchObject({ lab, path: 'server.ts' });
+    expect(events.some((e) => e.type === 'app-state' && e.state === 'starting')).toBe(true);
+    expect(seen()).toBe(true);
+  });
+
   it('stops the app', async () => {
     const state = await (await api(`/api/labs/${lab}/stop`, { method: 'POST' })).json();
     expect(['stopped', 'exited']).toContain(state.state);

@@ -3,6 +3,7 @@ import { createServer as createNetServer, type AddressInfo, type Server, type So
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectTcp, createHttpProbe, createTcpProbe } from '../../server/checks/http-probe.ts';
 import { ProbeError } from '../../server/checks/probe-error.ts';
+import { freePort } from '../helpers/ports.ts';
 
 const servers: Server[] = [];
 const sockets = new Set<Socket>();
@@ -12,15 +13,6 @@ async function listen(server: Server): Promise<number> {
   server.on('connection', (socket: Socket) => { sockets.add(socket); socket.on('close', () => sockets.delete(socket)); });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
-}
-
-/** A closed port: listen on a free one, then close it. */
-async function closedPort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const received: { method?: string; url?: string; headers: IncomingMessage['headers']; body: string }[] = [];
@@ -102,7 +94,7 @@ describe('createHttpProbe over TCP', () => {
   });
 
   it('reports a closed port as unreachable', async () => {
-    const probe = createTcpProbe('127.0.0.1', await closedPort());
+    const probe = createTcpProbe('127.0.0.1', await freePort());
     const error = await probe.request({ path: '/' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProbeError);
     expect(error).toMatchObject({ kind: 'unreachable', message: expect.stringContaining('connection refused') });

@@ -3,13 +3,14 @@
 // its folder in a temporary directory, as in a learner's workspace (no package.json around it).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import checks from '../../labs/01-short-polling/checks.ts';
 import { createTcpProbe } from '../../server/checks/http-probe.ts';
 import { RUN_HINT, runChecks } from '../../server/checks/run-checks.ts';
+import { freePort } from '../helpers/ports.ts';
 
 const labDir = join(import.meta.dirname, '..', '..', 'labs', '01-short-polling');
 const children = new Set<ChildProcess>();
@@ -19,14 +20,6 @@ interface Running {
   dir: string;
   port: number;
   child: ChildProcess;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function accepts(port: number): Promise<boolean> {
