@@ -1,7 +1,9 @@
 // The composition root: one HTTP server carrying the site, the API and the WebSockets, and the learners
 // with their sandboxes. `startPlayground` is what `cometlab start`, the tests and the benchmarks call.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Launcher } from './sandbox/types.ts';
 import { chooseLauncher } from './sandbox/index.ts';
@@ -36,8 +38,9 @@ export interface Playground {
 /** What both the standalone server and the dev server need: labs, the launcher, the learner, the API. */
 export async function createContext(options: Pick<PlaygroundOptions, 'dataDir' | 'log' | 'launcher'>) {
   await mkdir(options.dataDir, { recursive: true });
+  const runRoot = await mkdtemp(join(tmpdir(), 'cometlab-run-'));
   const [labs, launcher] = await Promise.all([loadLabs(), options.launcher ?? chooseLauncher({ allowPlain: true })]);
-  const learner = new Learner('local', options.dataDir, launcher);
+  const learner = new Learner('local', options.dataDir, runRoot, launcher, options.log);
   const context: ApiContext = {
     version,
     mode: 'local',
@@ -45,7 +48,11 @@ export async function createContext(options: Pick<PlaygroundOptions, 'dataDir' |
     labs,
     learnerFor: async () => learner,
   };
-  return { context, launcher, labs, close: () => learner.close() };
+  const close = async () => {
+    await learner.close();
+    await rm(runRoot, { recursive: true, force: true });
+  };
+  return { context, launcher, labs, close };
 }
 
 export function apiMiddleware(context: ApiContext, hosts: HostPolicy, log: Log) {
@@ -84,6 +91,9 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       server.off('error', reject);
       resolve();
     });
+  }).catch(async (error) => {
+    await closeLearners();
+    throw error;
   });
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;

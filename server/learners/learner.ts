@@ -11,6 +11,7 @@ import { WorkspaceStore } from '../workspace/store.ts';
 import { runChecks } from '../checks/run-checks.ts';
 import { createHttpProbe } from '../checks/http-probe.ts';
 import { HttpError } from '../http/errors.ts';
+import type { Log } from '../log.ts';
 
 const LISTEN_WAIT_MS = 5_000;
 
@@ -25,12 +26,15 @@ export class Learner {
   /** The lab whose app the sandbox runs (one app at a time, on port 8999). */
   private appLab: string | undefined;
   private readonly listeners = new Set<(event: EventMessage) => void>();
+  private readonly log: Log;
 
-  constructor(id: string, dataDir: string, launcher: Launcher) {
+  /** runRoot: a short host-only folder (unix socket paths are limited to about 100 bytes). */
+  constructor(id: string, dataDir: string, runRoot: string, launcher: Launcher, log: Log) {
     this.id = id;
     this.launcher = launcher;
+    this.log = (message) => log(`[${id}] ${message}`);
     this.store = new WorkspaceStore(join(dataDir, 'learners', id, 'home'));
-    this.runDir = join(dataDir, 'run', id);
+    this.runDir = join(runRoot, id);
   }
 
   sandbox(): Promise<Sandbox> {
@@ -44,12 +48,22 @@ export class Learner {
     }
     await mkdir(this.store.homeDir, { recursive: true });
     await mkdir(this.runDir, { recursive: true, mode: 0o700 });
+    const started = performance.now();
     const attempt = this.launcher.launch({ learnerId: this.id, homeDir: this.store.homeDir, runDir: this.runDir });
-    attempt.catch(() => { this.sandboxPromise = undefined; });
+    attempt.catch((error: Error) => {
+      this.sandboxPromise = undefined;
+      this.log(`sandbox failed to start: ${error.message}`);
+    });
     const sandbox = await attempt;
+    this.log(`sandbox started (${this.launcher.status.kind}) in ${Math.round(performance.now() - started)} ms`);
+    sandbox.onAppState((state) => {
+      if (state.state === 'exited') this.log(`app exited (${state.signal ?? `code ${state.exitCode}`})`);
+      else if (state.listening) this.log('app listening on :8999');
+    });
     sandbox.onAppState((state) => this.appLab && this.emit({ type: 'app-state', lab: this.appLab, ...state }));
     sandbox.onAppOutput((output) => this.appLab && this.emit({ type: 'app-output', lab: this.appLab, ...output }));
     sandbox.onEnd((reason) => {
+      this.log(`sandbox ended: ${reason}`);
       this.sandboxPromise = undefined;
       if (this.appLab) this.emit({ type: 'app-output', lab: this.appLab, stream: 'system', text: `The sandbox ended: ${reason}\n` });
       this.appLab = undefined;
@@ -74,7 +88,9 @@ export class Learner {
   async run(lab: Lab): Promise<AppState> {
     const sandbox = await this.sandbox();
     if (this.appLab && this.appLab !== lab.meta.id) await sandbox.stopApp();
+    await this.store.open(lab);
     this.appLab = lab.meta.id;
+    this.log(`starting node ${lab.meta.entry} in ~/${lab.meta.id}`);
     return sandbox.startApp({ cwd: lab.meta.id, entry: lab.meta.entry });
   }
 
@@ -100,7 +116,9 @@ export class Learner {
       await waitForListening(sandbox, LISTEN_WAIT_MS);
     }
     const probe = createHttpProbe((port) => sandbox.connect(port));
-    return runChecks(lab.meta.id, await lab.loadChecks(), probe);
+    const report = await runChecks(lab.meta.id, await lab.loadChecks(), probe);
+    this.log(`checks for ${lab.meta.id}: ${report.passed} of ${report.total} pass`);
+    return report;
   }
 
   async close(): Promise<void> {

@@ -235,6 +235,20 @@ describe('the process', () => {
     expect(body.files.find((f: { path: string }) => f.path === 'server.ts').content).toBe(content);
   });
 
+  it('checks a lab nobody opened yet: the workspace is made from the starter first', async () => {
+    const fresh = await startPlaygroundProcess();
+    try {
+      const report = await (await fetch(`${fresh.url}/api/labs/${lab}/check`, { method: 'POST' })).json();
+      expect(report.results.filter((r: { status: string }) => r.status === 'error')).toEqual([]);
+      expect(report.passed).toBeGreaterThan(0);
+      expect(report.passed).toBeLessThan(report.total);
+      expect(fresh.output()).toMatch(/checks for short-polling: \d of \d pass/);
+    } finally {
+      await fresh.stop();
+      await rm(fresh.dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('says in one line that a port is taken, and exits non-zero', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
