@@ -3,16 +3,21 @@
 import { openTerminal } from '../tests/helpers/terminal-client.ts';
 import { summary } from './stats.ts';
 
+async function timeToPrompt(baseUrl: string, lab: string): Promise<number> {
+  const started = performance.now();
+  const term = await openTerminal(baseUrl, lab);
+  await term.waitFor(/learner@lab\S*\$ $/);
+  const elapsed = performance.now() - started;
+  term.ws.close();
+  await term.closed;
+  return elapsed;
+}
+
 export async function measureTerminal(baseUrl: string, lab: string, sessions = 30, keys = 400) {
+  // The learner's first terminal also starts their sandbox; later ones find it running.
+  const first = await timeToPrompt(baseUrl, lab);
   const connect: number[] = [];
-  for (let i = 0; i < sessions; i++) {
-    const started = performance.now();
-    const term = await openTerminal(baseUrl, lab);
-    await term.waitFor(/learner@lab\S*\$ $/);
-    connect.push(performance.now() - started);
-    term.ws.close();
-    await term.closed;
-  }
+  for (let i = 0; i < sessions; i++) connect.push(await timeToPrompt(baseUrl, lab));
   const term = await openTerminal(baseUrl, lab);
   await term.waitFor(/learner@lab\S*\$ $/);
   const echo: number[] = [];
@@ -27,5 +32,5 @@ export async function measureTerminal(baseUrl: string, lab: string, sessions = 3
     echo.push(performance.now() - started);
   }
   term.ws.close();
-  return { connect: summary(connect), echo: summary(echo, 'ms', 3) };
+  return { first: `${first.toFixed(1)} ms`, connect: summary(connect), echo: summary(echo, 'ms', 3) };
 }

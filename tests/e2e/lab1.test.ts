@@ -12,7 +12,14 @@ import { watchPage, type PageWatch } from './page-watch.ts';
 /** What the workbench exposes on window.__cometlab, as far as these tests use it. */
 interface Handles {
   term: { buffer: { active: { length: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } };
-  editor: { setValue(text: string): void; getValue(): string };
+  editor: {
+    setValue(text: string): void;
+    getValue(): string;
+    setPosition(position: { lineNumber: number; column: number }): void;
+    focus(): void;
+    revealLineInCenter(line: number): void;
+    trigger(source: string, handlerId: string, payload: unknown): void;
+  };
   problems(): Array<{ path: string; line: number; message: string }>;
 }
 /** Functions passed to page.evaluate run in the page and cannot share helpers, hence this cast inline. */
@@ -152,6 +159,49 @@ describe('lab 1 workbench', () => {
     const starter = await readFile(join(labDir, 'starter', 'server.ts'), 'utf8');
     await expect.poll(() => page.evaluate(() => (window as unknown as W).__cometlab.editor.getValue()), { timeout: 10_000 }).toBe(starter);
     expect(question).toBe('Reset server.ts to the starting point? Your changes will be lost.');
+  });
+
+  test('hovering a Node API shows its type from @types/node', async () => {
+    const starter = await readFile(join(labDir, 'starter', 'server.ts'), 'utf8');
+    await setEditorText(starter);
+    const lines = starter.split('\n');
+    const line = lines.findIndex((text) => /createServer\(/.test(text));
+    const column = lines[line]!.indexOf('createServer(') + 3;
+    await page.evaluate(([lineNumber, column]) => {
+      const { editor } = (window as unknown as W).__cometlab;
+      editor.setPosition({ lineNumber, column });
+      editor.revealLineInCenter(lineNumber);
+      editor.focus();
+      editor.trigger('test', 'editor.action.showHover', {});
+    }, [line + 1, column]);
+    // The signature and the documentation both come from @types/node.
+    await expect.poll(() => page.locator('.markdown-hover').allInnerTexts().then((texts) => texts.join('\n')), { timeout: 20_000 })
+      .toMatch(/createServer<[^]*requestListener\?: RequestListener[^]*Returns a new instance of/);
+    await page.keyboard.press('Escape');
+  });
+
+  test('completion offers the members of a Node type', async () => {
+    const text = `${await readFile(join(labDir, 'starter', 'server.ts'), 'utf8')}\nconst probe = createServer();\nprobe.lis`;
+    await setEditorText(text);
+    const lines = text.split('\n');
+    await page.evaluate(([lineNumber, column]) => {
+      const { editor } = (window as unknown as W).__cometlab;
+      editor.setPosition({ lineNumber, column });
+      editor.revealLineInCenter(lineNumber);
+      editor.focus();
+      editor.trigger('test', 'editor.action.triggerSuggest', {});
+    }, [lines.length, lines.at(-1)!.length + 1]);
+    await expect.poll(() => page.locator('.suggest-widget .monaco-list-row').allInnerTexts(), { timeout: 20_000 })
+      .toEqual(expect.arrayContaining([expect.stringMatching(/^listen/), expect.stringMatching(/^listeners/)]));
+    await page.keyboard.press('Escape');
+  });
+
+  test('an edit survives a reload of the page', async () => {
+    const text = `${await readFile(join(labDir, 'starter', 'server.ts'), 'utf8')}\n// kept across a reload\n`;
+    await setEditorText(text);
+    await page.reload();
+    await page.waitForFunction(() => Boolean((window as unknown as Partial<W>).__cometlab?.editor), null, { timeout: 30_000 });
+    expect(await page.evaluate(() => (window as unknown as W).__cometlab.editor.getValue())).toBe(text);
   });
 
   test('nothing went wrong on the page', () => {
