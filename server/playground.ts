@@ -9,6 +9,7 @@ import type { Launcher } from './sandbox/types.ts';
 import { chooseLauncher } from './sandbox/index.ts';
 import { loadLabs, type Lab } from './labs/registry.ts';
 import { Learner } from './learners/learner.ts';
+import { openProgressStore } from './store/progress-store.ts';
 import { handleApi, type ApiContext } from './http/api.ts';
 import { HttpError, sendError } from './http/errors.ts';
 import { hostAllowed, sameOrigin, type HostPolicy } from './http/origin.ts';
@@ -41,15 +42,18 @@ export async function createContext(options: Pick<PlaygroundOptions, 'dataDir' |
   const runRoot = await mkdtemp(join(tmpdir(), 'cometlab-run-'));
   const [labs, launcher] = await Promise.all([loadLabs(), options.launcher ?? chooseLauncher({ allowPlain: true })]);
   const learner = new Learner('local', options.dataDir, runRoot, launcher, options.log);
+  const progress = openProgressStore(join(options.dataDir, 'cometlab.db'));
   const context: ApiContext = {
     version,
     mode: 'local',
     launcher: launcher.status,
     labs,
+    progress,
     learnerFor: async () => learner,
   };
   const close = async () => {
     await learner.close();
+    progress.close();
     await rm(runRoot, { recursive: true, force: true });
   };
   return { context, launcher, labs, close };

@@ -45,6 +45,18 @@ export const statusSchema = z.object({
   launcher: launcherStatusSchema,
 });
 
+export const labProgressSchema = z.object({
+  passed: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  passedChecks: z.array(z.string()),
+  checkedAt: z.string(),
+  /** The first time every check passed; it stays set when a later run fails. */
+  completedAt: z.string().nullable(),
+});
+export type LabProgress = z.infer<typeof labProgressSchema>;
+
+export const progressSchema = z.object({ labs: z.record(z.string(), labProgressSchema) });
+
 export const labDetailSchema = z.object({
   lab: labMetaSchema,
   files: z.array(fileSchema),

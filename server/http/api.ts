@@ -5,6 +5,7 @@ import { MAX_BODY_BYTES, saveFileBodySchema } from '../contracts/api.ts';
 import type { LauncherStatus } from '../contracts/api.ts';
 import type { Lab } from '../labs/registry.ts';
 import type { Learner } from '../learners/learner.ts';
+import type { ProgressStore } from '../store/progress-store.ts';
 import { readSolution } from '../workspace/store.ts';
 import { readJsonBody } from './body.ts';
 import { HttpError, badRequest, notFound, sendJson } from './errors.ts';
@@ -14,10 +15,11 @@ export interface ApiContext {
   mode: 'local' | 'workshop';
   launcher: LauncherStatus;
   labs: Map<string, Lab>;
+  progress: ProgressStore;
   learnerFor(req: IncomingMessage): Promise<Learner>;
 }
 
-type Handler = (req: IncomingMessage, lab: Lab, learner: Learner, rest: string[]) => Promise<unknown>;
+type Handler = (req: IncomingMessage, lab: Lab, learner: Learner, rest: string[], context: ApiContext) => Promise<unknown>;
 
 const labRoutes: Record<string, Partial<Record<string, Handler>>> = {
   '': {
@@ -31,7 +33,13 @@ const labRoutes: Record<string, Partial<Record<string, Handler>>> = {
   },
   run: { POST: (_req, lab, learner) => learner.run(lab) },
   stop: { POST: (_req, lab, learner) => learner.stop(lab) },
-  check: { POST: (_req, lab, learner) => learner.check(lab) },
+  check: {
+    POST: async (_req, lab, learner, _rest, context) => {
+      const report = await learner.check(lab);
+      context.progress.record(learner.id, report);
+      return report;
+    },
+  },
   reset: { POST: async (_req, lab, learner) => ({ files: await learner.store.reset(lab) }) },
   solution: { GET: async (_req, lab) => ({ files: await readSolution(lab) }) },
   app: { GET: (_req, lab, learner) => learner.appState(lab) },
@@ -61,6 +69,12 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, conte
     sendJson(res, 200, { labs: [...context.labs.values()].map((lab) => lab.meta) });
     return;
   }
+  if (resource === 'progress' && labId === undefined) {
+    if (method !== 'GET') throw methodNotAllowed(['GET']);
+    const learner = await context.learnerFor(req);
+    sendJson(res, 200, { labs: context.progress.progress(learner.id) });
+    return;
+  }
   if (resource !== 'labs' || labId === undefined) throw notFound('No such API route.');
   const lab = context.labs.get(labId);
   if (!lab) throw notFound(`There is no lab called "${labId}".`);
@@ -70,7 +84,7 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, conte
   const handler = route[method];
   if (!handler) throw methodNotAllowed(Object.keys(route));
   const learner = await context.learnerFor(req);
-  sendJson(res, 200, await handler(req, lab, learner, rest));
+  sendJson(res, 200, await handler(req, lab, learner, rest, context));
 }
 
 function methodNotAllowed(allowed: string[]): HttpError {

@@ -75,6 +75,8 @@ describe('the API', () => {
     const passing = await (await api(`/api/labs/${lab}/check`, { method: 'POST' })).json();
     expect(passing.results.filter((r: { status: string }) => r.status !== 'pass')).toEqual([]);
     expect(passing.passed).toBe(passing.total);
+    const progress = await (await api('/api/progress')).json();
+    expect(progress.labs[lab]).toMatchObject({ passed: passing.total, total: passing.total, completedAt: expect.any(String) });
   });
 
   it('restarts the running app when a file is saved, and says so on the events socket', async () => {
@@ -233,6 +235,7 @@ describe('the process', () => {
     playground = await startPlaygroundProcess({ dataDir: playground.dataDir });
     const body = await (await api(`/api/labs/${lab}`)).json();
     expect(body.files.find((f: { path: string }) => f.path === 'server.ts').content).toBe(content);
+    expect((await (await api('/api/progress')).json()).labs[lab].completedAt).toEqual(expect.any(String));
   });
 
   it('checks a lab nobody opened yet: the workspace is made from the starter first', async () => {
