@@ -133,6 +133,19 @@ describe('lab 1 workbench', () => {
     await page.screenshot({ path: join(projectRoot, 'test-results', 'lab1.png') });
   });
 
+  test('the course index shows the lab as done once every check passed', async () => {
+    const course = await page.context().newPage();
+    try {
+      await course.goto(`${playground.url}/labs/`);
+      const badge = course.locator('[data-lab="short-polling"] [data-progress]');
+      await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toBe('Done');
+      expect(await badge.isVisible()).toBe(true);
+      expect(await course.locator('[data-lab="comet"] [data-progress]:visible').count()).toBe(0);
+    } finally {
+      await course.close();
+    }
+  });
+
   test('the starter fails a check and says what it expected and saw', async () => {
     await setEditorText(await readFile(join(labDir, 'starter', 'server.ts'), 'utf8'));
     const { passed, total } = await checkSummary();
