@@ -174,6 +174,20 @@ describe('lab 1 workbench', () => {
     expect(question).toBe('Reset server.ts to the starting point? Your changes will be lost.');
   });
 
+  test('Show solution compares my code with the solution, and Back returns to editing', async () => {
+    await setEditorText(await readFile(join(labDir, 'starter', 'server.ts'), 'utf8'));
+    const show = page.getByRole('button', { name: 'Show solution', exact: true });
+    await show.click();
+    const diff = page.locator('.monaco-diff-editor');
+    await expect.poll(() => diff.isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => diff.locator('.line-insert, .line-delete').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await page.locator('[data-file-tabs]').evaluate((tabs) => tabs.parentElement?.dataset.note)).toMatch(/to the solution/);
+    await page.getByRole('button', { name: 'Back to my code', exact: true }).click();
+    await expect.poll(() => diff.isVisible()).toBe(false);
+    expect(await show.isVisible()).toBe(true);
+    await setEditorText(`${await readFile(join(labDir, 'starter', 'server.ts'), 'utf8')}// still editable\n`);
+  });
+
   test('hovering a Node API shows its type from @types/node', async () => {
     const starter = await readFile(join(labDir, 'starter', 'server.ts'), 'utf8');
     await setEditorText(starter);

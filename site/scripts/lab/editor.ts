@@ -1,5 +1,5 @@
-// The code editor: one Monaco model per workspace file, switched by the file tabs; a read-only view
-// of the reference solution; theme following the site.
+// The code editor: one Monaco model per workspace file, switched by the file tabs; the reference
+// solution shown as a read-only comparison with the learner's code; theme following the site.
 import { currentTheme, onThemeChange, type Theme } from '../theme.ts';
 import { loadNodeTypes, monaco, SOLUTION_ROOT, WORKSPACE_ROOT } from './monaco.ts';
 import { setupTabs } from './tabs.ts';
@@ -14,6 +14,7 @@ export interface WorkbenchEditor {
   editor: monaco.editor.IStandaloneCodeEditor;
   /** Replace the files' text without treating it as the learner's edit (after a reset). */
   replaceFiles(files: EditorFile[]): void;
+  /** Compares the learner's files with the solution's, side by side (inline when narrow). */
   showSolution(files: EditorFile[]): void;
   showWorkspace(): void;
   /** The TypeScript diagnostics of the learner's files, as the editor shows them. */
@@ -44,14 +45,19 @@ function modelFor(root: string, file: EditorFile): monaco.editor.ITextModel {
 
 export function createEditor({ host, tablist, files, readOnly, onEdit }: Options): WorkbenchEditor {
   const workspace = files.map((file) => ({ file, model: modelFor(WORKSPACE_ROOT, file) }));
-  let showing = workspace;
+  let solution: typeof workspace | undefined;
   let current = 0;
   let applyingServerText = false;
   const viewStates = new WeakMap<monaco.editor.ITextModel, monaco.editor.ICodeEditorViewState>();
 
   const frame = tablist.parentElement;
-  host.replaceChildren();
-  const editor = monaco.editor.create(host, {
+  const editorHost = document.createElement('div');
+  const diffHost = document.createElement('div');
+  for (const child of [editorHost, diffHost]) child.style.cssText = 'position: absolute; inset: 0;';
+  diffHost.hidden = true;
+  host.replaceChildren(editorHost, diffHost);
+  let diff: monaco.editor.IStandaloneDiffEditor | undefined;
+  const editor = monaco.editor.create(editorHost, {
     model: workspace[0]?.model ?? null,
     ariaLabel: 'Code editor',
     theme: themeName(currentTheme()),
@@ -71,17 +77,39 @@ export function createEditor({ host, tablist, files, readOnly, onEdit }: Options
     });
   }
 
+  function openDiff(index: number): void {
+    diff ??= monaco.editor.createDiffEditor(diffHost, {
+      ariaLabel: 'Your code compared with the reference solution',
+      theme: themeName(currentTheme()),
+      readOnly: true,
+      originalEditable: false,
+      automaticLayout: true,
+      renderSideBySide: true,
+      useInlineViewWhenSpaceIsLimited: true,
+      minimap: { enabled: false },
+      fontSize: 14,
+      scrollBeyondLastLine: false,
+    });
+    const pair = { original: workspace[index]!.model, modified: solution![index]!.model };
+    diff.setModel(pair);
+    if (frame) frame.dataset.note = 'From your code to the solution: red goes, green comes (read-only)';
+  }
+
   function open(index: number): void {
-    const entry = showing[index];
+    const entry = workspace[index];
     if (!entry) return;
     current = index;
+    if (solution) {
+      openDiff(index);
+      return;
+    }
     const leaving = editor.getModel();
     const state = editor.saveViewState();
     if (leaving && state) viewStates.set(leaving, state);
     editor.setModel(entry.model);
     const previous = viewStates.get(entry.model);
     if (previous) editor.restoreViewState(previous);
-    const note = showing !== workspace ? 'Reference solution, read-only' : readOnly || !entry.file.editable ? 'Read-only' : '';
+    const note = readOnly || !entry.file.editable ? 'Read-only' : '';
     editor.updateOptions({ readOnly: note !== '' });
     if (frame) frame.dataset.note = note;
   }
@@ -100,16 +128,25 @@ export function createEditor({ host, tablist, files, readOnly, onEdit }: Options
       }
     },
     showSolution(next) {
-      showing = next.map((file) => ({ file, model: modelFor(SOLUTION_ROOT, file) }));
-      tabs.selectByIndex(Math.min(current, showing.length - 1));
+      solution = workspace.map(({ file }) => {
+        const match = next.find((candidate) => candidate.path === file.path) ?? file;
+        return { file: match, model: modelFor(SOLUTION_ROOT, match) };
+      });
+      editorHost.hidden = true;
+      diffHost.hidden = false;
+      tabs.selectByIndex(current);
     },
     problems() {
       return workspace.flatMap(({ file, model }) =>
         monaco.editor.getModelMarkers({ resource: model.uri }).map((marker) => ({ path: file.path, line: marker.startLineNumber, message: marker.message })));
     },
     showWorkspace() {
-      showing = workspace;
-      tabs.selectByIndex(Math.min(current, workspace.length - 1));
+      solution = undefined;
+      diff?.setModel(null);
+      diffHost.hidden = true;
+      editorHost.hidden = false;
+      tabs.selectByIndex(current);
+      editor.focus();
     },
   };
 }
