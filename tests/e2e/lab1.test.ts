@@ -157,6 +157,17 @@ describe('lab 1 workbench', () => {
     expect(text).toContain('Saw');
   });
 
+  test('failing checks point to progressive hints, opened one at a time', async () => {
+    const hints = page.locator('#hints');
+    expect(await hints.getByText('Hint 2 of 4').isVisible()).toBe(false);
+    await page.getByRole('link', { name: 'the hints below the lesson' }).click();
+    await expect.poll(() => hints.locator('details').first().getAttribute('open')).toBe('');
+    expect(await hints.getByText('Hint 2 of 4').isVisible()).toBe(true);
+    expect(await hints.getByText('Hint 3 of 4').isVisible()).toBe(false);
+    await hints.getByText('Hint 2 of 4').click();
+    expect(await hints.locator('code').first().isVisible()).toBe(true);
+  });
+
   test('Stop stops the running app', async () => {
     expect(await page.locator('[data-app-status]').textContent()).toMatch(/listening on :8999/);
     await page.getByRole('button', { name: 'Stop', exact: true }).click();

@@ -43,6 +43,15 @@ export function renderChecks(container: HTMLElement, report: CheckReport): void 
     list.append(item);
   }
   container.replaceChildren(summary, list);
+  const hints = document.getElementById('hints');
+  if (report.passed < report.total && hints) {
+    const pointer = element('p', 'checks-hints');
+    const link = element('a', undefined, 'the hints below the lesson');
+    link.href = '#hints';
+    link.addEventListener('click', () => hints.querySelector('details')?.setAttribute('open', ''));
+    pointer.append('Stuck? Open ', link, ', one at a time.');
+    container.append(pointer);
+  }
 }
 
 export function renderChecksMessage(container: HTMLElement, message: string, isError = false): void {
