@@ -30,6 +30,11 @@ export const STATS_SHAPE = '{"waiters":W,"last_id":N}';
 
 /** Publishes `data` and returns the id the app gave it; fails the check when publishing does not work. */
 export async function publish(probe: Probe, data: unknown): Promise<number> {
+  return (await publishAnswer(probe, data)).id;
+}
+
+/** Publishes `data` and returns the whole answer: the id and how many waiters the publish woke. */
+export async function publishAnswer(probe: Probe, data: unknown): Promise<z.infer<typeof publishAnswerSchema>> {
   const res = await probe.request({
     method: 'POST',
     path: '/publish',
@@ -37,7 +42,7 @@ export async function publish(probe: Probe, data: unknown): Promise<number> {
     body: JSON.stringify(data),
   });
   expectStatus(res, 200, 'for POST /publish with a JSON body', 'Publishing must work before this check can judge anything else.');
-  return expectJson(res, publishAnswerSchema, `POST /publish to answer ${PUBLISH_SHAPE}`).id;
+  return expectJson(res, publishAnswerSchema, `POST /publish to answer ${PUBLISH_SHAPE}`);
 }
 
 export function poll(probe: Probe, query: string): Promise<ProbeResponse> {

@@ -28,6 +28,7 @@ export function createHttpProbe(connect: Connect, options: HttpProbeOptions = {}
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   return {
     request: (req) => send(connect, validate(req), req.timeoutMs ?? defaultTimeoutMs, maxBodyBytes),
+    open: (port) => connect(port),
   };
 }
 

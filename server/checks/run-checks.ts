@@ -56,6 +56,7 @@ async function runOne(check: Check, probe: Probe, deadlineMs: number): Promise<C
   const base = { id: check.id, title: check.title };
   // No request of a check may outlive the check's deadline.
   const bounded: Probe = {
+    ...(probe.open && { open: probe.open }),
     request: (req) => {
       const remaining = Math.max(1, Math.round(started + deadlineMs - performance.now()));
       return probe.request({ ...req, timeoutMs: Math.min(req.timeoutMs ?? DEFAULT_TIMEOUT_MS, remaining) });

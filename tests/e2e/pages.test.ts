@@ -28,7 +28,7 @@ afterAll(async () => {
 describe('pages without JavaScript', () => {
   test.each([
     ['/', /Real-time HTTP, by hand/, /npm start/],
-    ['/labs/', /The course/, /Coming soon/],
+    ['/labs/', /The course/, /Short polling[^]*Behind nginx[^]*Beyond comet/],
     ['/labs/short-polling/', /Short polling/, /short polling/i],
   ])('%s is readable', async (path, heading, body) => {
     const context = await browser.newContext({ javaScriptEnabled: false });
