@@ -7,6 +7,8 @@ import { projectRoot, startPlaygroundProcess } from '../tests/helpers/playground
 import { measureTerminal } from './terminal.ts';
 import { allJs, upFrontJs } from './page-weight.ts';
 import { measureSetup } from './setup.ts';
+import { measureAppRestart, measureIdleMemory } from './sandbox-costs.ts';
+import { measureFleetEcho } from './sandbox-fleet.ts';
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 const lines: string[] = [
@@ -44,4 +46,16 @@ try {
 } finally {
   await playground.stop();
 }
+
+report('');
+report('## One learner\'s sandbox (target: app restart on save ≤ 300 ms to listening)');
+const idle = await measureIdleMemory();
+report(`- memory of an idle learner, all processes: ${idle.totalMiB} MiB (${idle.processes.map((p) => `${p.name} ${p.rssMiB}`).join(', ')})`);
+report(`- app restart → listening: ${await measureAppRestart()}`);
+report('');
+report('## A class on this machine: 20 learners with a shell each');
+const fleet = await measureFleetEcho();
+report(`- launching them, 4 at a time: ${fleet.launchAll}`);
+report(`- keystroke echo, all idle: ${fleet.echoIdle}`);
+report(`- keystroke echo while one runs a fork bomb: ${fleet.echoBesideBomb}`);
 writeFileSync(join(import.meta.dirname, 'results.md'), `${lines.join('\n')}\n`);

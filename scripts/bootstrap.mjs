@@ -79,6 +79,7 @@ export function ensureNode() {
 const systemPackages = [
   { command: 'bwrap', pkg: 'bubblewrap', why: 'the learner sandbox' },
   { command: 'nginx', pkg: 'nginx-light', why: 'the nginx labs' },
+  { command: 'redis-server', pkg: 'redis-server', why: 'the scaling lab' },
 ];
 const testPackages = [{ command: 'chromium', pkg: 'chromium', why: 'the browser tests' }];
 

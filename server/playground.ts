@@ -1,12 +1,11 @@
 // The composition root: one HTTP server carrying the site, the API and the WebSockets, and the learners
 // with their sandboxes. `startPlayground` is what `cometlab start`, the tests and the benchmarks call.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Launcher } from './sandbox/types.ts';
-import { chooseLauncher } from './sandbox/index.ts';
+import { chooseLauncher, createRunRoot } from './sandbox/index.ts';
 import { loadLabs, type Lab } from './labs/registry.ts';
 import { Learner } from './learners/learner.ts';
 import { openProgressStore } from './store/progress-store.ts';
@@ -27,6 +26,8 @@ export interface PlaygroundOptions {
   /** Given in dev mode, where Vite serves the pages; otherwise the built site is loaded from dist/. */
   site?: SiteHandler | 'none';
   launcher?: Launcher;
+  /** Stop a learner's sandbox after this long away (no open socket, no API call); default 30 min. */
+  idleTimeoutMs?: number;
 }
 
 export interface Playground {
@@ -37,11 +38,11 @@ export interface Playground {
 }
 
 /** What both the standalone server and the dev server need: labs, the launcher, the learner, the API. */
-export async function createContext(options: Pick<PlaygroundOptions, 'dataDir' | 'log' | 'launcher'>) {
+export async function createContext(options: Pick<PlaygroundOptions, 'dataDir' | 'log' | 'launcher' | 'idleTimeoutMs'>) {
   await mkdir(options.dataDir, { recursive: true });
-  const runRoot = await mkdtemp(join(tmpdir(), 'cometlab-run-'));
+  const runRoot = await createRunRoot();
   const [labs, launcher] = await Promise.all([loadLabs(), options.launcher ?? chooseLauncher({ allowPlain: true })]);
-  const learner = new Learner('local', options.dataDir, runRoot, launcher, options.log);
+  const learner = new Learner('local', options.dataDir, runRoot, launcher, options.log, { idleTimeoutMs: options.idleTimeoutMs });
   const progress = openProgressStore(join(options.dataDir, 'cometlab.db'));
   const context: ApiContext = {
     version,
@@ -49,7 +50,10 @@ export async function createContext(options: Pick<PlaygroundOptions, 'dataDir' |
     launcher: launcher.status,
     labs,
     progress,
-    learnerFor: async () => learner,
+    learnerFor: async () => {
+      learner.touch();
+      return learner;
+    },
   };
   const close = async () => {
     await learner.close();

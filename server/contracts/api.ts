@@ -32,10 +32,19 @@ export const appStateSchema = z.object({
 });
 export type AppState = z.infer<typeof appStateSchema>;
 
+/** One protection the preflight tried: whether it is in force here, and what it saw. */
+export const launcherCheckSchema = z.object({
+  feature: z.enum(['sandbox', 'uid', 'seccomp', 'cgroup-memory', 'cgroup-pids', 'cgroup-cpu', 'rlimits']),
+  ok: z.boolean(),
+  detail: z.string(),
+});
+export type LauncherCheck = z.infer<typeof launcherCheckSchema>;
+
 export const launcherStatusSchema = z.object({
   kind: z.enum(['bwrap', 'plain', 'none']),
   sandboxed: z.boolean(),
   reason: z.string(),
+  checks: z.array(launcherCheckSchema).optional(),
 });
 export type LauncherStatus = z.infer<typeof launcherStatusSchema>;
 

@@ -1,5 +1,6 @@
 // What a lab's checks are given and what they answer. Checks run on the host and reach the learner's
 // app only through the probe, so a learner cannot tamper with them.
+import type { Duplex } from 'node:stream';
 import { z } from 'zod';
 
 export const checkResultSchema = z.object({
@@ -42,6 +43,8 @@ export interface ProbeResponse {
 /** The only way a check touches the learner's world: HTTP over the sandbox's port relay. */
 export interface Probe {
   request(request: ProbeRequest): Promise<ProbeResponse>;
+  /** A raw connection to a lab port, for answers that stream (Server-Sent Events, WebSocket); the check closes it. */
+  open?(port: 8999 | 8888): Promise<Duplex>;
 }
 
 export type CheckOutcome =

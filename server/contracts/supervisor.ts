@@ -4,6 +4,7 @@
 // types (erased at run time), so zod never loads inside the sandbox.
 import { z } from 'zod';
 import { appStateSchema } from './api.ts';
+import { serviceNameSchema } from './terminal.ts';
 
 const terminalId = z.number().int().positive().max(0xffffffff);
 const requestId = z.number().int().nonnegative();
@@ -21,6 +22,11 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('close-terminal'), id: terminalId }),
   z.object({ type: z.literal('start-app'), req: requestId, cwd: relativePath, entry: relativePath.refine((p) => p.length > 0) }),
   z.object({ type: z.literal('stop-app'), req: requestId }),
+  /** nginx runs `nginx -p <cwd> -c <config>` after `nginx -t`; redis ignores config. */
+  z.object({ type: z.literal('start-service'), req: requestId, service: serviceNameSchema, cwd: relativePath, config: relativePath }),
+  z.object({ type: z.literal('stop-service'), req: requestId, service: serviceNameSchema }),
+  /** nginx only: test the config, then SIGHUP (the running one stays when the test fails). */
+  z.object({ type: z.literal('reload-service'), req: requestId, service: serviceNameSchema }),
   /** Stop everything and exit. */
   z.object({ type: z.literal('shutdown') }),
 ]);
@@ -36,6 +42,8 @@ export const supervisorMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('terminal-exit'), id: terminalId, code: z.number().int().nullable(), signal: z.string().max(32).nullable() }),
   z.object({ type: z.literal('app-state'), state: appStateSchema }),
   z.object({ type: z.literal('app-output'), stream: z.enum(['stdout', 'stderr', 'system']), text: z.string().max(MAX_TEXT) }),
+  z.object({ type: z.literal('service-state'), service: serviceNameSchema, state: appStateSchema }),
+  z.object({ type: z.literal('service-output'), service: serviceNameSchema, stream: z.enum(['stdout', 'stderr', 'system']), text: z.string().max(MAX_TEXT) }),
   z.object({ type: z.literal('reply'), req: requestId, error: z.string().max(MAX_TEXT).nullable(), state: appStateSchema }),
 ]);
 export type SupervisorMessage = z.infer<typeof supervisorMessageSchema>;

@@ -1,43 +1,74 @@
-// One learner: their workspace, their sandbox (started on first need, started again if it ends), and
-// the app of the lab they are working on. Everything the API and the sockets do for a learner goes here.
+// One learner: their workspace, their sandbox (started on first need, stopped when they have been away
+// for the idle timeout, started again on next use), their terminals, and the app and services of the
+// lab they are working on. Everything the API and the sockets do for a learner goes here.
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import type { AppState } from '../contracts/api.ts';
 import type { CheckReport } from '../contracts/check.ts';
 import type { EventMessage } from '../contracts/terminal.ts';
-import type { Launcher, Sandbox } from '../sandbox/types.ts';
+import type { Launcher, Sandbox, ServiceName, ServiceState } from '../sandbox/types.ts';
 import type { Lab } from '../labs/registry.ts';
 import { WorkspaceStore } from '../workspace/store.ts';
 import { runChecks } from '../checks/run-checks.ts';
 import { createHttpProbe } from '../checks/http-probe.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Log } from '../log.ts';
+import { IdleWatch } from './idle.ts';
+import { TerminalSessions, TooManyTerminals } from './terminal-sessions.ts';
+import type { TerminalSession } from './terminal-session.ts';
 
 const LISTEN_WAIT_MS = 5_000;
+export const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
 
 export const stoppedApp = (): AppState => ({ state: 'stopped', listening: false, exitCode: null, signal: null, since: new Date().toISOString() });
+
+export interface LearnerOptions {
+  /** Stop the sandbox after this long with no open socket and no API call. */
+  idleTimeoutMs?: number;
+}
 
 export class Learner {
   readonly id: string;
   readonly store: WorkspaceStore;
+  readonly terminals = new TerminalSessions();
   private readonly launcher: Launcher;
   private readonly runDir: string;
   private sandboxPromise: Promise<Sandbox> | undefined;
+  /** A sandbox on its way out; the next one waits for it, as both use the same socket folder. */
+  private leaving: Promise<void> = Promise.resolve();
   /** The lab whose app the sandbox runs (one app at a time, on port 8999). */
   private appLab: string | undefined;
+  /** The lab each running service was started for. */
+  private serviceLabs: Partial<Record<ServiceName, string>> = {};
   private readonly listeners = new Set<(event: EventMessage) => void>();
   private readonly log: Log;
+  private readonly idle: IdleWatch;
 
   /** runRoot: a short host-only folder (unix socket paths are limited to about 100 bytes). */
-  constructor(id: string, dataDir: string, runRoot: string, launcher: Launcher, log: Log) {
+  constructor(id: string, dataDir: string, runRoot: string, launcher: Launcher, log: Log, options: LearnerOptions = {}) {
     this.id = id;
     this.launcher = launcher;
     this.log = (message) => log(`[${id}] ${message}`);
     this.store = new WorkspaceStore(join(dataDir, 'learners', id, 'home'));
     this.runDir = join(runRoot, id);
+    const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.idle = new IdleWatch(idleMs, () => {
+      if (this.sandboxPromise) void this.stopSandbox(`idle for ${Math.round(idleMs / 1000)} s`);
+    });
+  }
+
+  /** A sign of life (an API call): pushes the idle stop back. */
+  touch(): void {
+    this.idle.touch();
+  }
+
+  /** Present until released (an open socket). */
+  hold(): () => void {
+    return this.idle.hold();
   }
 
   sandbox(): Promise<Sandbox> {
+    this.idle.touch();
     this.sandboxPromise ??= this.launch();
     return this.sandboxPromise;
   }
@@ -46,6 +77,7 @@ export class Learner {
     if (!this.launcher.status.sandboxed && this.launcher.status.kind === 'none') {
       throw new HttpError(503, 'no_sandbox', `Labs cannot run here: ${this.launcher.status.reason}`);
     }
+    await this.leaving;
     await mkdir(this.store.homeDir, { recursive: true });
     await mkdir(this.runDir, { recursive: true, mode: 0o700 });
     const started = performance.now();
@@ -62,13 +94,94 @@ export class Learner {
     });
     sandbox.onAppState((state) => this.appLab && this.emit({ type: 'app-state', lab: this.appLab, ...state }));
     sandbox.onAppOutput((output) => this.appLab && this.emit({ type: 'app-output', lab: this.appLab, ...output }));
+    sandbox.onServiceState((service, state) => {
+      const lab = this.serviceLabs[service];
+      if (lab) this.emit({ type: 'service-state', lab, service, ...state });
+    });
+    sandbox.onServiceOutput((service, output) => {
+      const lab = this.serviceLabs[service];
+      if (lab) this.emit({ type: 'service-output', lab, service, ...output });
+    });
     sandbox.onEnd((reason) => {
       this.log(`sandbox ended: ${reason}`);
-      this.sandboxPromise = undefined;
-      if (this.appLab) this.emit({ type: 'app-output', lab: this.appLab, stream: 'system', text: `The sandbox ended: ${reason}\n` });
-      this.appLab = undefined;
+      if (this.sandboxPromise) this.sandboxPromise = undefined;
+      this.forget(reason);
+      this.emit({ type: 'sandbox-ended', reason });
+      // Remove what is left of it (its sockets) before a new one is made in the same folder.
+      this.leaving = sandbox.stop().catch(() => undefined);
     });
     return sandbox;
+  }
+
+  /** Stops the sandbox (its terminals, app and services with it); the next use starts a new one. */
+  private async stopSandbox(reason: string): Promise<void> {
+    const pending = this.sandboxPromise;
+    if (!pending) return;
+    this.sandboxPromise = undefined;
+    this.log(`stopping the sandbox: ${reason}`);
+    this.forget(reason);
+    const stopped = pending.then((sandbox) => sandbox.stop(), () => undefined);
+    this.leaving = stopped.catch(() => undefined);
+    await stopped;
+  }
+
+  private forget(reason: string): void {
+    this.terminals.lost(reason);
+    this.appLab = undefined;
+    this.serviceLabs = {};
+  }
+
+  /** Work that must not be cut short by the idle stop. */
+  private async busy<T>(task: () => Promise<T>): Promise<T> {
+    const release = this.idle.hold();
+    try {
+      return await task();
+    } finally {
+      release();
+    }
+  }
+
+  /** A new shell in the lab's folder, kept (detached) when its socket closes. */
+  openTerminal(lab: Lab, size: { cols: number; rows: number }): Promise<TerminalSession> {
+    return this.busy(async () => {
+      await this.store.open(lab);
+      try {
+        this.terminals.reserve();
+      } catch (error) {
+        if (error instanceof TooManyTerminals) throw new HttpError(429, 'too_many_terminals', error.message);
+        throw error;
+      }
+      const terminal = await (await this.sandbox()).openTerminal({ cwd: lab.meta.id, ...size });
+      return this.terminals.add(lab.meta.id, terminal, size);
+    });
+  }
+
+  /** nginx runs with `config` from the lab's folder (after `nginx -t`); redis needs nothing. */
+  startService(lab: Lab, service: ServiceName, config = 'nginx.conf'): Promise<ServiceState> {
+    return this.busy(async () => {
+      await this.store.open(lab);
+      const sandbox = await this.sandbox();
+      this.serviceLabs[service] = lab.meta.id;
+      this.log(`starting ${service} in ~/${lab.meta.id}`);
+      return service === 'nginx'
+        ? sandbox.startService('nginx', { cwd: lab.meta.id, config })
+        : sandbox.startService('redis', { cwd: lab.meta.id });
+    });
+  }
+
+  async stopService(service: ServiceName): Promise<ServiceState> {
+    if (!this.sandboxPromise) return stoppedApp();
+    return (await this.sandbox()).stopService(service);
+  }
+
+  async reloadService(service: 'nginx'): Promise<ServiceState> {
+    if (!this.sandboxPromise) throw new HttpError(409, 'not_running', `${service} is not running.`);
+    return (await this.sandbox()).reloadService(service);
+  }
+
+  async serviceState(service: ServiceName): Promise<ServiceState> {
+    if (!this.sandboxPromise) return stoppedApp();
+    return (await this.sandbox()).serviceState(service);
   }
 
   subscribe(listener: (event: EventMessage) => void): () => void {
@@ -85,13 +198,15 @@ export class Learner {
     return (await this.sandbox()).appState();
   }
 
-  async run(lab: Lab): Promise<AppState> {
-    const sandbox = await this.sandbox();
-    if (this.appLab && this.appLab !== lab.meta.id) await sandbox.stopApp();
-    await this.store.open(lab);
-    this.appLab = lab.meta.id;
-    this.log(`starting node ${lab.meta.entry} in ~/${lab.meta.id}`);
-    return sandbox.startApp({ cwd: lab.meta.id, entry: lab.meta.entry });
+  run(lab: Lab): Promise<AppState> {
+    return this.busy(async () => {
+      const sandbox = await this.sandbox();
+      if (this.appLab && this.appLab !== lab.meta.id) await sandbox.stopApp();
+      await this.store.open(lab);
+      this.appLab = lab.meta.id;
+      this.log(`starting node ${lab.meta.entry} in ~/${lab.meta.id}`);
+      return sandbox.startApp({ cwd: lab.meta.id, entry: lab.meta.entry });
+    });
   }
 
   async stop(lab: Lab): Promise<AppState> {
@@ -108,7 +223,11 @@ export class Learner {
   }
 
   /** Runs the lab's checks against the app, starting it first when nothing is running. */
-  async check(lab: Lab): Promise<CheckReport> {
+  check(lab: Lab): Promise<CheckReport> {
+    return this.busy(() => this.checkNow(lab));
+  }
+
+  private async checkNow(lab: Lab): Promise<CheckReport> {
     const sandbox = await this.sandbox();
     const state = await this.appState(lab);
     if (!state.listening) {
@@ -122,10 +241,9 @@ export class Learner {
   }
 
   async close(): Promise<void> {
-    const pending = this.sandboxPromise;
-    this.sandboxPromise = undefined;
-    this.appLab = undefined;
-    if (pending) await (await pending.catch(() => undefined))?.stop();
+    this.idle.stop();
+    await this.stopSandbox('the playground is shutting down');
+    await this.leaving;
   }
 }
 

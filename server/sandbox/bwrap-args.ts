@@ -19,6 +19,8 @@ export interface BwrapPlan {
   /** fds (open in bwrap) whose contents become read-only files inside: /etc/passwd and friends. */
   dataFiles: { fd: number; dest: string }[];
   jsonStatusFd: number;
+  /** fd of the seccomp program (sandbox-policy.ts), or null where we have none for this arch. */
+  seccompFd: number | null;
   env: Record<string, string>;
   tmpBytes: number;
   shmBytes: number;
@@ -29,11 +31,13 @@ export function buildBwrapArgs(plan: BwrapPlan): string[] {
   const args = [
     '--unshare-all', // user, ipc, pid, net (loopback only), uts, cgroup
     '--unshare-user', // --unshare-all only *tries* a user namespace; --uid needs one
+    '--disable-userns', // no user namespace inside: the door to most kernel attack surface for non-root
     '--uid', String(LEARNER_UID), '--gid', String(LEARNER_UID), // as host root, no --uid means a capable root inside
     '--cap-drop', 'ALL',
     '--die-with-parent',
     '--hostname', 'lab',
     '--json-status-fd', String(plan.jsonStatusFd),
+    ...(plan.seccompFd === null ? [] : ['--seccomp', String(plan.seccompFd)]),
     '--ro-bind', '/usr', '/usr',
   ];
   for (const entry of plan.rootEntries) {

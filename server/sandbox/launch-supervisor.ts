@@ -52,15 +52,20 @@ export async function launchSupervisor(spec: SandboxSpec, command: SupervisorCom
   const status = child.stdio[FIRST_EXTRA_FD + command.feeds.length] as Readable | null;
   if (command.onStatus && status) command.onStatus(status);
 
+  // Once, whether the host stops the sandbox or it ends by itself (a killed supervisor must not leave
+  // its cgroup, uid lease or sockets behind until someone calls stop()).
+  let cleaning: Promise<void> | null = null;
+  const cleanUp = () => (cleaning ??= (async () => {
+    await command.waitGone?.();
+    await Promise.all(Object.values(relays.paths).map((p) => fs.rm(p, { force: true })));
+  })());
+  child.once('exit', () => void cleanUp().catch(() => undefined));
   const sandbox = new SupervisedSandbox({
     learnerId: spec.learnerId,
     child,
     channel: child.stdio[CHANNEL_FD] as unknown as Duplex,
     relayPaths: relays.paths,
-    async cleanUp() {
-      await command.waitGone?.();
-      await Promise.all(Object.values(relays.paths).map((p) => fs.rm(p, { force: true })));
-    },
+    cleanUp,
   });
   await released;
   try {

@@ -2,7 +2,7 @@
 // (secrets, paths) must not reach learner code.
 export function learnerEnv(nodeBinDir: string, home: string, user: string): Record<string, string> {
   return {
-    PATH: `${nodeBinDir}:/usr/local/bin:/usr/bin:/bin`,
+    PATH: `${nodeBinDir}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin`, // nginx lives in sbin
     HOME: home,
     USER: user,
     LOGNAME: user,

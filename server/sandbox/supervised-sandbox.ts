@@ -10,7 +10,7 @@ import { clampSize } from '../contracts/terminal.ts';
 import { Channel } from '../protocol/channel.ts';
 import type { RelayPort } from '../protocol/layout.ts';
 import { HostTerminal } from './host-terminal.ts';
-import type { AppOutput, AppSpec, Sandbox, Terminal, TerminalSpec } from './types.ts';
+import type { AppOutput, AppSpec, Sandbox, ServiceName, ServiceSpecs, ServiceState, Terminal, TerminalSpec } from './types.ts';
 
 const READY_TIMEOUT_MS = 15_000;
 const REPLY_TIMEOUT_MS = 10_000;
@@ -32,6 +32,13 @@ export interface SupervisedSandboxOptions {
 }
 
 type ReplyMessage = Extract<SupervisorMessage, { type: 'reply' }>;
+
+function listen<T>(listeners: Set<T>, listener: T): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+const stoppedState = (): AppState => ({ state: 'stopped', listening: false, exitCode: null, signal: null, since: new Date().toISOString() });
 type Pending<T> = { resolve(value: T): void; reject(error: Error): void };
 
 export class SupervisedSandbox implements Sandbox {
@@ -48,10 +55,13 @@ export class SupervisedSandbox implements Sandbox {
   readonly #stateListeners = new Set<(state: AppState) => void>();
   readonly #outputListeners = new Set<(output: AppOutput) => void>();
   readonly #endListeners = new Set<(reason: string) => void>();
+  readonly #serviceStateListeners = new Set<(name: ServiceName, state: ServiceState) => void>();
+  readonly #serviceOutputListeners = new Set<(name: ServiceName, output: AppOutput) => void>();
+  readonly #serviceStates: Record<ServiceName, ServiceState> = { nginx: stoppedState(), redis: stoppedState() };
   readonly #exited: Promise<void>;
   readonly #ready: Promise<SupervisorReady>;
   #markReady!: Pending<SupervisorReady>;
-  #appState: AppState = { state: 'stopped', listening: false, exitCode: null, signal: null, since: new Date().toISOString() };
+  #appState: AppState = stoppedState();
   #nextTerminal = 1;
   #nextRequest = 1;
   #stderrTail = '';
@@ -131,19 +141,41 @@ export class SupervisedSandbox implements Sandbox {
     return this.#appState;
   }
 
+  async startService<N extends ServiceName>(name: N, spec: ServiceSpecs[N]): Promise<ServiceState> {
+    const config = 'config' in spec ? spec.config : '';
+    return (await this.#request({ type: 'start-service', req: this.#nextRequest++, service: name, cwd: spec.cwd, config })).state;
+  }
+
+  async stopService(name: ServiceName): Promise<ServiceState> {
+    return (await this.#request({ type: 'stop-service', req: this.#nextRequest++, service: name })).state;
+  }
+
+  async reloadService(name: 'nginx'): Promise<ServiceState> {
+    return (await this.#request({ type: 'reload-service', req: this.#nextRequest++, service: name })).state;
+  }
+
+  serviceState(name: ServiceName): ServiceState {
+    return this.#serviceStates[name];
+  }
+
+  onServiceState(listener: (name: ServiceName, state: ServiceState) => void): () => void {
+    return listen(this.#serviceStateListeners, listener);
+  }
+
+  onServiceOutput(listener: (name: ServiceName, output: AppOutput) => void): () => void {
+    return listen(this.#serviceOutputListeners, listener);
+  }
+
   onAppState(listener: (state: AppState) => void): () => void {
-    this.#stateListeners.add(listener);
-    return () => this.#stateListeners.delete(listener);
+    return listen(this.#stateListeners, listener);
   }
 
   onAppOutput(listener: (output: AppOutput) => void): () => void {
-    this.#outputListeners.add(listener);
-    return () => this.#outputListeners.delete(listener);
+    return listen(this.#outputListeners, listener);
   }
 
   onEnd(listener: (reason: string) => void): () => void {
-    this.#endListeners.add(listener);
-    return () => this.#endListeners.delete(listener);
+    return listen(this.#endListeners, listener);
   }
 
   connect(port: RelayPort): Promise<net.Socket> {
@@ -233,6 +265,13 @@ export class SupervisedSandbox implements Sandbox {
       case 'app-output':
         for (const listener of this.#outputListeners) listener({ stream: message.stream, text: message.text });
         return;
+      case 'service-state':
+        this.#serviceStates[message.service] = message.state;
+        for (const listener of this.#serviceStateListeners) listener(message.service, message.state);
+        return;
+      case 'service-output':
+        for (const listener of this.#serviceOutputListeners) listener(message.service, { stream: message.stream, text: message.text });
+        return;
       case 'reply':
         this.#replies.get(message.req)?.resolve(message);
         this.#replies.delete(message.req);
@@ -251,12 +290,23 @@ export class SupervisedSandbox implements Sandbox {
     for (const pending of [...this.#openings.values(), ...this.#replies.values()]) pending.reject(error);
     this.#openings.clear();
     this.#replies.clear();
+    // End listeners first: they learn why before each shell's exit arrives, and can tell the viewers so.
+    if (!this.#stopping) for (const listener of this.#endListeners) listener(reason);
     for (const terminal of this.#terminals.values()) terminal.exited({ code: null, signal: 'SIGKILL' });
     this.#terminals.clear();
-    if (this.#appState.state === 'running' || this.#appState.state === 'starting') {
-      this.#appState = { ...this.#appState, state: 'exited', listening: false, signal: 'SIGKILL', since: new Date().toISOString() };
-      for (const listener of this.#stateListeners) listener(this.#appState);
+    const killed = (state: AppState): AppState | null => (state.state === 'running' || state.state === 'starting'
+      ? { ...state, state: 'exited', listening: false, signal: 'SIGKILL', since: new Date().toISOString() }
+      : null);
+    const app = killed(this.#appState);
+    if (app) {
+      this.#appState = app;
+      for (const listener of this.#stateListeners) listener(app);
     }
-    if (!this.#stopping) for (const listener of this.#endListeners) listener(reason);
+    for (const name of Object.keys(this.#serviceStates) as ServiceName[]) {
+      const service = killed(this.#serviceStates[name]);
+      if (!service) continue;
+      this.#serviceStates[name] = service;
+      for (const listener of this.#serviceStateListeners) listener(name, service);
+    }
   }
 }

@@ -39,6 +39,15 @@ export interface AppSpec {
 
 export type AppOutput = { stream: 'stdout' | 'stderr' | 'system'; text: string };
 
+export type ServiceName = 'nginx' | 'redis';
+/** Paths relative to the home folder. nginx: `nginx -p <cwd> -c <config>`; redis runs in cwd, memory only. */
+export interface ServiceSpecs {
+  nginx: { cwd: string; config: string };
+  redis: { cwd: string };
+}
+/** A service's process state has the same shape as the app's. */
+export type ServiceState = AppState;
+
 export interface Sandbox {
   readonly learnerId: string;
   openTerminal(spec: TerminalSpec): Promise<Terminal>;
@@ -48,6 +57,14 @@ export interface Sandbox {
   appState(): AppState;
   onAppState(listener: (state: AppState) => void): () => void;
   onAppOutput(listener: (output: AppOutput) => void): () => void;
+  /** Starts (or restarts) a service; nginx's config is tested first and a failing `nginx -t` rejects with its output. */
+  startService<N extends ServiceName>(name: N, spec: ServiceSpecs[N]): Promise<ServiceState>;
+  stopService(name: ServiceName): Promise<ServiceState>;
+  /** nginx: test the config, then reload it in place; rejects with `nginx -t`'s output when the test fails. */
+  reloadService(name: 'nginx'): Promise<ServiceState>;
+  serviceState(name: ServiceName): ServiceState;
+  onServiceState(listener: (name: ServiceName, state: ServiceState) => void): () => void;
+  onServiceOutput(listener: (name: ServiceName, output: AppOutput) => void): () => void;
   /** A TCP-like stream to 127.0.0.1:port inside the sandbox, through the port relay. */
   connect(port: 8999 | 8888): Promise<Socket>;
   /** Called once when the sandbox ends by itself (supervisor died, bwrap exited). */

@@ -9,6 +9,8 @@ const isId = (v: unknown) => isInt(v, 1, 0xffffffff);
 const isSize = (m: Record<string, unknown>) => isInt(m.cols, 1, 1000) && isInt(m.rows, 1, 1000);
 const isRelativePath = (v: unknown) =>
   typeof v === 'string' && v.length <= 1024 && !v.startsWith('/') && !v.split('/').includes('..');
+const isService = (v: unknown) => v === 'nginx' || v === 'redis';
+const isReq = (v: unknown) => isInt(v, 0, Number.MAX_SAFE_INTEGER);
 
 /** The message, or a one-line reason it is not one. */
 export function parseHostMessage(value: unknown): HostMessage | string {
@@ -21,9 +23,12 @@ export function parseHostMessage(value: unknown): HostMessage | string {
     case 'ack': valid = isId(m.id) && isInt(m.bytes, 1, Number.MAX_SAFE_INTEGER); break;
     case 'close-terminal': valid = isId(m.id); break;
     case 'start-app':
-      valid = isInt(m.req, 0, Number.MAX_SAFE_INTEGER) && isRelativePath(m.cwd) && isRelativePath(m.entry) && (m.entry as string).length > 0;
+      valid = isReq(m.req) && isRelativePath(m.cwd) && isRelativePath(m.entry) && (m.entry as string).length > 0;
       break;
-    case 'stop-app': valid = isInt(m.req, 0, Number.MAX_SAFE_INTEGER); break;
+    case 'stop-app': valid = isReq(m.req); break;
+    case 'start-service': valid = isReq(m.req) && isService(m.service) && isRelativePath(m.cwd) && isRelativePath(m.config); break;
+    case 'stop-service':
+    case 'reload-service': valid = isReq(m.req) && isService(m.service); break;
     case 'shutdown': valid = true; break;
     default: return `unknown message type ${JSON.stringify(m.type)}`;
   }

@@ -4,11 +4,13 @@
 import net from 'node:net';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import type { AppState } from '../contracts/api.ts';
 import { Channel } from '../protocol/channel.ts';
 import { CHANNEL_FD, RELAY_FDS, RELAY_PORTS } from '../protocol/layout.ts';
 import { App } from './app.ts';
 import { parseHostMessage } from './commands.ts';
 import { startRelay } from './relay.ts';
+import { Services } from './services.ts';
 import { Terminals } from './terminals.ts';
 
 const { values } = parseArgs({ options: { home: { type: 'string' } } });
@@ -42,15 +44,12 @@ const channel = new Channel(new net.Socket({ fd: CHANNEL_FD, readable: true, wri
       case 'resize': return terminals.resize(message.id, message.cols, message.rows);
       case 'ack': return terminals.ack(message.id, message.bytes);
       case 'close-terminal': return terminals.close(message.id);
-      case 'start-app':
-      case 'stop-app': {
-        const done = message.type === 'start-app' ? app.start(message.cwd, message.entry) : app.stop();
-        done.then(
-          (state) => channel.sendControl({ type: 'reply', req: message.req, error: null, state }),
-          (error: Error) => channel.sendControl({ type: 'reply', req: message.req, error: error.message, state: app.state }),
-        );
-        return;
-      }
+      case 'start-app': return reply(message.req, app.start(message.cwd, message.entry), () => app.state);
+      case 'stop-app': return reply(message.req, app.stop(), () => app.state);
+      case 'start-service':
+        return reply(message.req, services.start(message.service, message.cwd, message.config), () => services.state(message.service));
+      case 'stop-service': return reply(message.req, services.stop(message.service), () => services.state(message.service));
+      case 'reload-service': return reply(message.req, services.reload(message.service), () => services.state(message.service));
       case 'shutdown': return shutdown();
     }
   },
@@ -64,6 +63,15 @@ const channel = new Channel(new net.Socket({ fd: CHANNEL_FD, readable: true, wri
 });
 const terminals = new Terminals(home, learnerEnv, channel);
 const app = new App(home, learnerEnv, channel);
+const services = new Services(home, learnerEnv, channel);
+
+/** Answers a request once its work is done; a failure's message goes to the host as the reply's error. */
+function reply(req: number, done: Promise<AppState>, current: () => AppState): void {
+  done.then(
+    (state) => channel.sendControl({ type: 'reply', req, error: null, state }),
+    (error: Error) => channel.sendControl({ type: 'reply', req, error: error.message, state: current() }),
+  );
+}
 for (const port of RELAY_PORTS) startRelay(RELAY_FDS[port], port);
 
 /** Without the host there is nobody to serve: end everything (the plain launcher has no namespace to do it). */
@@ -71,6 +79,7 @@ function shutdown(): void {
   if (shuttingDown) return;
   shuttingDown = true;
   app.kill();
+  services.killAll();
   void terminals.hangUpAll(SHUTDOWN_GRACE_MS).finally(() => process.exit(0));
 }
 

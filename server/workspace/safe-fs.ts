@@ -61,20 +61,42 @@ export async function readInside(root: string, relative: string): Promise<string
   }
 }
 
+/** The learner's host uid and gid, when the server (as root) writes into a home it gave to them. */
+export interface Owner {
+  uid: number;
+  gid: number;
+}
+
+/** Gives folders mkdir just made to the owner, through a handle opened without following a symlink. */
+async function ownCreated(root: string, first: string | undefined, last: string, owner: Owner): Promise<void> {
+  if (first === undefined) return;
+  for (let dir = last; ; dir = dirname(dir)) {
+    const handle = await open(await realInside(root, dir), constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+    try {
+      await handle.chown(owner.uid, owner.gid);
+    } finally {
+      await handle.close();
+    }
+    if (dir === first || dir.length <= first.length) return;
+  }
+}
+
 /**
  * Writes a file inside root atomically: a temporary file beside it, fsync, rename, fsync of the folder.
- * Resolves only once the content is durable.
+ * Resolves only once the content is durable. With an owner, new files and folders are theirs.
  */
-export async function writeInside(root: string, relative: string, content: string): Promise<void> {
+export async function writeInside(root: string, relative: string, content: string, owner?: Owner): Promise<void> {
   const checked = checkRelativePath(relative);
   const parent = join(root, dirname(checked));
-  await mkdir(parent, { recursive: true });
+  const created = await mkdir(parent, { recursive: true });
+  if (owner) await ownCreated(root, created, parent, owner);
   const realParent = await realInside(root, parent);
   const target = join(realParent, basename(checked));
   if (!(await isMissing(stat(target))) && (await realInside(root, target)) !== target) throw outside();
   const temporary = join(realParent, `.${basename(checked)}.${randomBytes(6).toString('hex')}.saving`);
   const handle = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
   try {
+    if (owner) await handle.chown(owner.uid, owner.gid);
     await handle.writeFile(content, 'utf8');
     await handle.sync();
   } finally {

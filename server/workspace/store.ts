@@ -1,10 +1,10 @@
 // A learner's workspace: one folder per lab inside their home, created from the lab's starter on first
 // open. Saves are atomic and serialised per file, so the last edit a learner made is the one kept.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Lab } from '../labs/registry.ts';
 import { notFound } from '../http/errors.ts';
-import { checkRelativePath, readInside, writeInside } from './safe-fs.ts';
+import { checkRelativePath, readInside, writeInside, type Owner } from './safe-fs.ts';
 
 export interface WorkspaceFile {
   path: string;
@@ -31,7 +31,7 @@ export class WorkspaceStore {
       let content = await readInside(this.labDir(lab), path);
       if (content === undefined) {
         content = await readFile(join(lab.starterDir, path), 'utf8');
-        await this.serialised(lab, path, () => writeInside(this.labDir(lab), path, content!));
+        await this.serialised(lab, path, async () => writeInside(this.labDir(lab), path, content!, await this.owner()));
       }
       files.push({ path, content, editable });
     }
@@ -42,7 +42,7 @@ export class WorkspaceStore {
     const declared = lab.meta.files.find((file) => file.path === checkRelativePath(path));
     if (!declared) throw notFound(`Lab ${lab.meta.id} has no file ${path}.`);
     if (!declared.editable) throw notFound(`${path} is part of the lab and cannot be changed here.`);
-    await this.serialised(lab, path, () => writeInside(this.labDir(lab), path, content));
+    await this.serialised(lab, path, async () => writeInside(this.labDir(lab), path, content, await this.owner()));
     return { path, bytes: Buffer.byteLength(content), savedAt: new Date().toISOString() };
   }
 
@@ -50,9 +50,19 @@ export class WorkspaceStore {
   async reset(lab: Lab): Promise<WorkspaceFile[]> {
     for (const { path } of lab.meta.files) {
       const content = await readFile(join(lab.starterDir, path), 'utf8');
-      await this.serialised(lab, path, () => writeInside(this.labDir(lab), path, content));
+      await this.serialised(lab, path, async () => writeInside(this.labDir(lab), path, content, await this.owner()));
     }
     return this.open(lab);
+  }
+
+  /**
+   * Whose the files written here are: as root, the owner of the home (the launcher gives it to the
+   * learner's host uid), so the learner can edit them from the terminal; else whoever runs the server.
+   */
+  private async owner(): Promise<Owner | undefined> {
+    if (process.getuid?.() !== 0) return undefined;
+    const home = await stat(this.homeDir).catch(() => null);
+    return home && home.uid !== 0 ? { uid: home.uid, gid: home.gid } : undefined;
   }
 
   private serialised<T>(lab: Lab, path: string, work: () => Promise<T>): Promise<T> {

@@ -1,7 +1,8 @@
-// A terminal WebSocket: pty bytes down as binary frames, validated JSON messages up.
+// A terminal WebSocket: pty bytes down as binary frames, validated JSON messages up. The socket is only
+// a viewer of a TerminalSession: when it closes the shell stays, detached, until a tab closes it.
 import type { WebSocket, RawData } from 'ws';
-import { clampSize, terminalClientMessageSchema, type TerminalServerMessage } from '../contracts/terminal.ts';
-import type { Terminal } from '../sandbox/types.ts';
+import { clampSize, TERMINAL_CLOSE, terminalClientMessageSchema, type TerminalServerMessage } from '../contracts/terminal.ts';
+import type { TerminalSession, Viewer } from '../learners/terminal-session.ts';
 
 export function sendMessage(ws: WebSocket, message: TerminalServerMessage): void {
   if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
@@ -21,14 +22,25 @@ export function parseClientFrame(data: RawData, isBinary: boolean) {
   return { message: parsed.data } as const;
 }
 
-export function bridgeTerminal(ws: WebSocket, terminal: Terminal): void {
-  const stopData = terminal.onData((chunk) => {
-    if (ws.readyState === ws.OPEN) ws.send(chunk, { binary: true });
-  });
-  const stopExit = terminal.onExit(({ code, signal }) => {
-    sendMessage(ws, { type: 'exit', code, signal });
-    ws.close(1000, 'the shell exited');
-  });
+export function bridgeTerminal(ws: WebSocket, session: TerminalSession, size: { cols: number; rows: number }): void {
+  const viewer: Viewer = {
+    screen: (data) => sendMessage(ws, { type: 'screen', data }),
+    output: (chunk) => {
+      if (ws.readyState === ws.OPEN) ws.send(chunk, { binary: true });
+    },
+    exit: ({ code, signal }) => {
+      sendMessage(ws, { type: 'exit', code, signal });
+      ws.close(1000, 'the shell exited');
+    },
+    ended: (reason) => {
+      sendMessage(ws, { type: 'ended', reason });
+      ws.close(1000, 'the sandbox ended');
+    },
+    replaced: () => {
+      sendMessage(ws, { type: 'error', code: 'attached_elsewhere', message: 'This terminal was opened in another window.' });
+      ws.close(TERMINAL_CLOSE.takenElsewhere, 'opened elsewhere');
+    },
+  };
   ws.on('message', (data, isBinary) => {
     const parsed = parseClientFrame(data, isBinary);
     if ('error' in parsed) {
@@ -36,16 +48,17 @@ export function bridgeTerminal(ws: WebSocket, terminal: Terminal): void {
       return;
     }
     const message = parsed.message;
-    if (message.type === 'input') terminal.write(message.data);
+    if (message.type === 'input') session.write(message.data);
     else if (message.type === 'resize') {
       const { cols, rows } = clampSize(message.cols, message.rows);
-      terminal.resize(cols, rows);
-    } else terminal.ack(message.bytes);
+      session.resize(cols, rows);
+    } else if (message.type === 'ack') session.ack(message.bytes);
+    else {
+      session.close();
+      ws.close(TERMINAL_CLOSE.closed, 'closed');
+    }
   });
-  ws.on('close', () => {
-    stopData();
-    stopExit();
-    terminal.close();
-  });
-  sendMessage(ws, { type: 'ready', terminal: terminal.id });
+  ws.on('close', () => session.detach(viewer));
+  sendMessage(ws, { type: 'ready', terminal: session.id, name: session.name });
+  session.attach(viewer, size.cols, size.rows);
 }

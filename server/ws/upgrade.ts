@@ -3,8 +3,8 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
-import { WebSocketServer } from 'ws';
-import { MAX_CLIENT_MESSAGE_BYTES, clampSize } from '../contracts/terminal.ts';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_CLIENT_MESSAGE_BYTES, TERMINAL_CLOSE, clampSize, terminalIdSchema } from '../contracts/terminal.ts';
 import type { ApiContext } from '../http/api.ts';
 import { HttpError } from '../http/errors.ts';
 import { hostAllowed, sameOrigin, type HostPolicy } from '../http/origin.ts';
@@ -29,10 +29,13 @@ export function attachWebSockets(server: Server, context: ApiContext, options: U
     }
     socket.on('error', () => socket.destroy());
     accept(req, url, channel).then(
-      (onOpen) => wss.handleUpgrade(req, socket, head, (ws) => {
+      ({ learner, onOpen }) => wss.handleUpgrade(req, socket, head, (ws) => {
         ws.on('error', (error) => options.log(`websocket error: ${error.message}`));
+        // An open socket is a learner at the page: their sandbox stays up while it is open.
+        ws.on('close', learner.hold());
         onOpen(ws).catch((error: Error) => {
-          sendMessage(ws, { type: 'error', code: 'unavailable', message: error.message });
+          const code = error instanceof HttpError ? error.code : 'unavailable';
+          sendMessage(ws, { type: 'error', code, message: error.message });
           ws.close(1011, 'could not start');
         });
       }),
@@ -44,18 +47,30 @@ export function attachWebSockets(server: Server, context: ApiContext, options: U
     if (!sameOrigin(req) || !hostAllowed(req, options.hosts)) throw new HttpError(403, 'forbidden', 'Wrong origin.');
     const lab = context.labs.get(url.searchParams.get('lab') ?? '');
     if (!lab) throw new HttpError(404, 'not_found', 'No such lab.');
+    const wanted = url.searchParams.get('terminal');
+    if (wanted !== null && !terminalIdSchema.safeParse(wanted).success) {
+      throw new HttpError(400, 'invalid_terminal', 'That is not a terminal id.');
+    }
     const learner = await context.learnerFor(req);
-    if (channel === 'events') return (ws: import('ws').WebSocket) => streamEvents(ws, lab, learner);
+    if (channel === 'events') return { learner, onOpen: async (ws: WebSocket) => streamEvents(ws, lab, learner) };
     const size = clampSize(Number(url.searchParams.get('cols') ?? 80), Number(url.searchParams.get('rows') ?? 24));
-    return async (ws: import('ws').WebSocket) => {
-      await learner.store.open(lab);
-      const terminal = await (await learner.sandbox()).openTerminal({ cwd: lab.meta.id, ...size });
-      if (ws.readyState !== ws.OPEN) {
-        terminal.close();
+    const onOpen = async (ws: WebSocket) => {
+      if (wanted !== null) {
+        // Only this learner's terminals are searched, so another learner's id is as unknown as a made-up one.
+        const session = learner.terminals.get(lab.meta.id, wanted);
+        if (!session) {
+          sendMessage(ws, { type: 'error', code: 'unknown_terminal', message: 'That terminal is gone; open a new one.' });
+          ws.close(TERMINAL_CLOSE.unknown, 'unknown terminal');
+          return;
+        }
+        bridgeTerminal(ws, session, size);
         return;
       }
-      bridgeTerminal(ws, terminal);
+      const session = await learner.openTerminal(lab, size);
+      // The page went away while the shell started: keep it, detached, like any other.
+      if (ws.readyState === ws.OPEN) bridgeTerminal(ws, session, size);
     };
+    return { learner, onOpen };
   }
   return wss;
 }

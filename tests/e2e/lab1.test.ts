@@ -77,12 +77,12 @@ describe('lab 1 workbench', () => {
   });
 
   test('the file and panel tabs work from the keyboard', async () => {
-    await page.getByRole('tab', { name: 'Terminal' }).focus();
+    await page.getByRole('tab', { name: 'Terminal', exact: true }).focus();
     await page.keyboard.press('ArrowRight');
     expect(await page.getByRole('tab', { name: 'Server output' }).getAttribute('aria-selected')).toBe('true');
     expect(await page.locator('#panel-output').isVisible()).toBe(true);
     await page.keyboard.press('ArrowLeft');
-    expect(await page.getByRole('tab', { name: 'Terminal' }).getAttribute('aria-selected')).toBe('true');
+    expect(await page.getByRole('tab', { name: 'Terminal', exact: true }).getAttribute('aria-selected')).toBe('true');
     expect(await page.locator('#panel-output').isVisible()).toBe(false);
   });
 

@@ -12,8 +12,10 @@ export interface TerminalClient {
   closed: Promise<{ code: number; reason: string }>;
 }
 
-export async function openTerminal(baseUrl: string, lab: string, headers: Record<string, string> = {}): Promise<TerminalClient> {
-  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws/terminal?lab=${lab}&cols=100&rows=30`, { headers });
+/** `terminal` reattaches to that terminal; without it the server opens a new one. */
+export async function openTerminal(baseUrl: string, lab: string, headers: Record<string, string> = {}, terminal?: string): Promise<TerminalClient> {
+  const reattach = terminal === undefined ? '' : `&terminal=${encodeURIComponent(terminal)}`;
+  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws/terminal?lab=${lab}&cols=100&rows=30${reattach}`, { headers });
   let screen = '';
   const messages: Array<Record<string, unknown>> = [];
   const waiters = new Set<() => void>();
@@ -21,7 +23,12 @@ export async function openTerminal(baseUrl: string, lab: string, headers: Record
     if (isBinary) {
       screen += data.toString();
       ws.send(JSON.stringify({ type: 'ack', bytes: (data as Buffer).length }));
-    } else messages.push(JSON.parse(data.toString()));
+    } else {
+      const message = JSON.parse(data.toString());
+      messages.push(message);
+      // A reattached terminal's earlier screen arrives as one message; it is part of what the terminal shows.
+      if (message.type === 'screen') screen += message.data;
+    }
     for (const waiter of waiters) waiter();
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>

@@ -5,7 +5,18 @@ const parse = (argv: string[], env: Record<string, string> = {}) => parseCommand
 
 describe('parseCommandLine', () => {
   it('starts on 127.0.0.1:4321 by default', () => {
-    expect(parse(['start'])).toEqual({ command: 'start', host: '127.0.0.1', port: 4321, dataDir: defaultDataDir, allowedHosts: [] });
+    expect(parse(['start'])).toEqual({
+      command: 'start', host: '127.0.0.1', port: 4321, dataDir: defaultDataDir, allowedHosts: [], idleTimeoutMs: 30 * 60_000,
+    });
+  });
+  it('takes the idle timeout as a duration with a unit', () => {
+    expect(parse(['start', '--idle-timeout', '90s'])).toMatchObject({ idleTimeoutMs: 90_000 });
+    expect(parse(['start', '--idle-timeout', '2h'])).toMatchObject({ idleTimeoutMs: 7_200_000 });
+    expect(parse(['start'], { COMETLAB_IDLE_TIMEOUT: '1500ms' })).toMatchObject({ idleTimeoutMs: 1500 });
+    for (const bad of ['30', '0s', 'soon', '9999h', '5 m']) {
+      expect(() => parse(['start', '--idle-timeout', bad]), bad).toThrow(/--idle-timeout must be a duration/);
+    }
+    expect(() => parse(['check', 'lab', '--idle-timeout', '1m'])).toThrow(/belong to cometlab start/);
   });
   it('takes port and host from flags before the environment', () => {
     expect(parse(['start', '--port', '5000', '--host', '0.0.0.0'], { PORT: '6000', HOST: '::1' }))

@@ -10,6 +10,10 @@ const goodHost = [
   { type: 'close-terminal', id: 1 },
   { type: 'start-app', req: 0, cwd: 'lab', entry: 'server.ts' },
   { type: 'stop-app', req: 3 },
+  { type: 'start-service', req: 4, service: 'nginx', cwd: '06-behind-nginx', config: 'nginx.conf' },
+  { type: 'start-service', req: 5, service: 'redis', cwd: '07-scaling', config: '' },
+  { type: 'stop-service', req: 6, service: 'redis' },
+  { type: 'reload-service', req: 7, service: 'nginx' },
   { type: 'shutdown' },
 ];
 const badHost = [
@@ -27,6 +31,12 @@ const badHost = [
   { type: 'start-app', req: 1, cwd: 'lab', entry: '../../etc/passwd' },
   { type: 'start-app', req: -1, cwd: 'lab', entry: 'server.ts' },
   { type: 'stop-app' },
+  { type: 'start-service', req: 1, service: 'postgres', cwd: 'lab', config: 'x' },
+  { type: 'start-service', req: 1, service: 'nginx', cwd: 'lab', config: '/etc/nginx/nginx.conf' },
+  { type: 'start-service', req: 1, service: 'nginx', cwd: '../other', config: 'nginx.conf' },
+  { type: 'start-service', req: 1, service: 'nginx', cwd: 'lab' },
+  { type: 'stop-service', req: 1 },
+  { type: 'reload-service', service: 'nginx' },
 ];
 
 describe('host -> supervisor messages', () => {
@@ -52,6 +62,8 @@ describe('supervisor -> host messages', () => {
       { type: 'app-state', state },
       { type: 'app-output', stream: 'stderr', text: 'boom\n' },
       { type: 'reply', req: 2, error: null, state },
+      { type: 'service-state', service: 'nginx', state },
+      { type: 'service-output', service: 'redis', stream: 'stdout', text: 'Ready to accept connections\n' },
     ]) {
       expect(supervisorMessageSchema.safeParse(message).success, JSON.stringify(message)).toBe(true);
     }
@@ -66,6 +78,8 @@ describe('supervisor -> host messages', () => {
       { type: 'app-output', stream: 'stdout', text: 'x'.repeat(64 * 1024 + 1) },
       { type: 'reply', req: 1, state },
       { type: 'exec', command: 'rm -rf /' },
+      { type: 'service-state', service: 'sshd', state },
+      { type: 'service-output', service: 'nginx', stream: 'stdout', text: 'x'.repeat(64 * 1024 + 1) },
     ]) {
       expect(supervisorMessageSchema.safeParse(message).success, JSON.stringify(message).slice(0, 80)).toBe(false);
     }

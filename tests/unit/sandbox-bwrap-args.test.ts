@@ -9,6 +9,7 @@ const plan: BwrapPlan = {
   homeDir: '/srv/data/learners/abc/home',
   dataFiles: [{ fd: 7, dest: '/etc/passwd' }],
   jsonStatusFd: 11,
+  seccompFd: 10,
   env: learnerEnv('/opt/node/bin', '/home/learner', 'learner'),
   tmpBytes: 1000,
   shmBytes: 500,
@@ -26,6 +27,12 @@ describe('bwrap arguments', () => {
     expect(args[args.indexOf('--uid') + 1]).toBe('1000');
     expect(args[args.indexOf('--gid') + 1]).toBe('1000');
     expect(args.slice(args.indexOf('--cap-drop'), args.indexOf('--cap-drop') + 2)).toEqual(['--cap-drop', 'ALL']);
+  });
+
+  it('loads the seccomp filter and forbids user namespaces inside', () => {
+    expect(args.slice(args.indexOf('--seccomp'), args.indexOf('--seccomp') + 2)).toEqual(['--seccomp', '10']);
+    expect(args).toContain('--disable-userns');
+    expect(buildBwrapArgs({ ...plan, seccompFd: null })).not.toContain('--seccomp');
   });
 
   it('never asks for a new session (it breaks job control and Ctrl-C)', () => {

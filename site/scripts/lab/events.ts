@@ -7,7 +7,8 @@ export function listenToEvents(lab: string, onEvent: (event: EventMessage) => vo
     onText(text) {
       let message;
       try { message = eventMessageSchema.safeParse(JSON.parse(text)); } catch { return; }
-      if (message.success && message.data.lab === lab) onEvent(message.data);
+      // Events without a lab (the sandbox ended) concern every lab page.
+      if (message.success && (!('lab' in message.data) || message.data.lab === lab)) onEvent(message.data);
     },
   });
 }

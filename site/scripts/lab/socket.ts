@@ -22,14 +22,15 @@ export function playgroundUrl(path: string): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`;
 }
 
-export function openSocket(path: string, handlers: SocketHandlers): Socket {
+/** `path` may be a function: it is asked again on every reconnect (a terminal's id is known only later). */
+export function openSocket(path: string | (() => string), handlers: SocketHandlers): Socket {
   let socket: WebSocket | null = null;
   let delay = FIRST_DELAY_MS;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let wanted = true;
 
   function connect(): void {
-    const current = new WebSocket(playgroundUrl(path));
+    const current = new WebSocket(playgroundUrl(typeof path === 'function' ? path() : path));
     current.binaryType = 'arraybuffer';
     socket = current;
     current.addEventListener('open', () => {

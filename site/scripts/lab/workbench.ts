@@ -9,6 +9,7 @@ import { createOutputView } from './output-view.ts';
 import { createSaver, type SaveState } from './saver.ts';
 import type { Boot } from './boot.ts';
 import type { Tabs } from './tabs.ts';
+import type { EventMessage, TerminalInfo } from '../../../server/contracts/terminal.ts';
 
 declare global {
   interface Window {
@@ -35,6 +36,29 @@ function showSaveState(target: HTMLElement, state: SaveState): void {
   if (state.kind === 'error') target.setAttribute('role', 'alert');
   else target.removeAttribute('role');
   target.textContent = state.kind === 'saved' ? 'Saved' : state.kind === 'saving' ? 'Saving…' : `Not saved yet, retrying. ${state.message}`;
+}
+
+/** How long the terminals wait for the list of shells kept for this page before opening a new one. */
+const KEPT_TERMINALS_WAIT_MS = 3000;
+
+/**
+ * Opens the events channel at once, hands its first list of terminals to `listed`, and keeps other
+ * events until a handler is given (the controls that show them start after the editor).
+ */
+function collectEvents(lab: string, listed: (terminals: TerminalInfo[]) => void) {
+  const early: EventMessage[] = [];
+  let handler: ((event: EventMessage) => void) | undefined;
+  listenToEvents(lab, (event) => {
+    if (event.type === 'terminals') listed(event.terminals);
+    else if (handler) handler(event);
+    else early.push(event);
+  });
+  return {
+    deliver(onEvent: (event: EventMessage) => void): void {
+      handler = onEvent;
+      for (const event of early.splice(0)) onEvent(event);
+    },
+  };
 }
 
 /** Monaco is by far the largest piece; fetch it while the rest starts. */
@@ -78,10 +102,20 @@ export async function runWorkbench(root: HTMLElement, boot: Boot, panelTabs: Tab
     return;
   }
 
-  // The terminal is light; start it first so the shell is ready while Monaco loads.
-  const { startTerminal } = await import('./terminal.ts');
-  const { term } = startTerminal(find(root, '[data-terminal]'), find(root, '[data-terminal-ended]'), boot.lab);
-  window.__cometlab = { term };
+  // The terminals are light; start them first so a shell is ready while Monaco loads. The events channel
+  // opens first because its first message lists the shells the server kept for this page (a reload).
+  const openTerminals = import('./terminal-tabs.ts');
+  let listed: (terminals: TerminalInfo[]) => void = () => undefined;
+  const kept = new Promise<TerminalInfo[]>((resolve) => { listed = resolve; });
+  setTimeout(() => listed([]), KEPT_TERMINALS_WAIT_MS);
+  const events = collectEvents(boot.lab, listed);
+  const { startTerminalTabs } = await openTerminals;
+  const terminals = startTerminalTabs({
+    bar: find(root, '[data-terminal-bar]'),
+    region: find(root, '[data-terminal]'),
+    template: find<HTMLTemplateElement>(root, '[data-terminal-template]'),
+  }, boot.lab, await kept);
+  window.__cometlab = { get term() { return terminals.active?.term; } };
 
   const saveStatus = find(root, '[data-save-status]');
   const saver = createSaver(
@@ -97,7 +131,7 @@ export async function runWorkbench(root: HTMLElement, boot: Boot, panelTabs: Tab
     readOnly: false,
     onEdit: (path, content) => saver.edit(path, content),
   });
-  window.__cometlab = { term, editor: editor.editor, problems: editor.problems };
+  window.__cometlab = { get term() { return terminals.active?.term; }, editor: editor.editor, problems: editor.problems };
   editor.editor.onDidBlurEditorText(() => void saver.flush().catch(() => undefined));
   addEventListener('pagehide', () => saver.flushOnExit());
 
@@ -108,9 +142,12 @@ export async function runWorkbench(root: HTMLElement, boot: Boot, panelTabs: Tab
   controls.showState(detail.app);
 
   const output = createOutputView(find(root, '[data-output]'));
-  listenToEvents(boot.lab, (event) => {
+  events.deliver((event) => {
     if (event.type === 'app-state') controls.showState(event);
     else if (event.type === 'app-output') output.append(event.stream, event.text);
+    else if (event.type === 'sandbox-ended') {
+      showNotice(notice, `Your sandbox stopped (${event.reason}). A new one starts when you next use it; your files are safe.`);
+    }
   });
   root.dataset.state = 'ready';
 }
