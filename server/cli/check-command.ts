@@ -8,6 +8,7 @@ import type { CheckReport } from '../contracts/check.ts';
 import { loadLabs } from '../labs/registry.ts';
 import { chooseLauncher } from '../sandbox/index.ts';
 import { waitForListening } from '../learners/learner.ts';
+import { ensureLabServices } from '../learners/lab-services.ts';
 import { runChecks } from '../checks/run-checks.ts';
 import { createHttpProbe } from '../checks/http-probe.ts';
 import { UsageError } from './args.ts';
@@ -39,6 +40,7 @@ export async function checkWorkspace(labId: string, workspace: string): Promise<
       const listening = waitForListening(sandbox, 5_000);
       await sandbox.startApp({ cwd: lab.meta.id, entry: lab.meta.entry });
       await listening;
+      for (const problem of await ensureLabServices(sandbox, lab)) appOutput += `${problem}\n`;
       const probe = createHttpProbe((port) => sandbox.connect(port));
       const report = await runChecks(lab.meta.id, await lab.loadChecks(), probe);
       return { report, appOutput, launcher: launcher.status.reason };

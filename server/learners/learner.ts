@@ -10,6 +10,7 @@ import type { Launcher, Sandbox, ServiceName, ServiceState } from '../sandbox/ty
 import type { Lab } from '../labs/registry.ts';
 import { WorkspaceStore } from '../workspace/store.ts';
 import { runChecks } from '../checks/run-checks.ts';
+import { ensureLabServices } from './lab-services.ts';
 import { createHttpProbe } from '../checks/http-probe.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Log } from '../log.ts';
@@ -233,6 +234,10 @@ export class Learner {
     if (!state.listening) {
       if (state.state !== 'running' && state.state !== 'starting') await this.run(lab);
       await waitForListening(sandbox, LISTEN_WAIT_MS);
+    }
+    for (const problem of await ensureLabServices(sandbox, lab)) {
+      this.log(problem);
+      this.emit({ type: 'app-output', lab: lab.meta.id, stream: 'system', text: `${problem}\n` });
     }
     const probe = createHttpProbe((port) => sandbox.connect(port));
     const report = await runChecks(lab.meta.id, await lab.loadChecks(), probe);
