@@ -77,12 +77,13 @@ describe('lab 1 workbench', () => {
   });
 
   test('the file and panel tabs work from the keyboard', async () => {
-    await page.getByRole('tab', { name: 'Terminal', exact: true }).focus();
+    const panels = page.getByRole('tablist', { name: 'Panels' });
+    await panels.getByRole('tab', { name: 'Terminal', exact: true }).focus();
     await page.keyboard.press('ArrowRight');
     expect(await page.getByRole('tab', { name: 'Server output' }).getAttribute('aria-selected')).toBe('true');
     expect(await page.locator('#panel-output').isVisible()).toBe(true);
     await page.keyboard.press('ArrowLeft');
-    expect(await page.getByRole('tab', { name: 'Terminal', exact: true }).getAttribute('aria-selected')).toBe('true');
+    expect(await panels.getByRole('tab', { name: 'Terminal', exact: true }).getAttribute('aria-selected')).toBe('true');
     expect(await page.locator('#panel-output').isVisible()).toBe(false);
   });
 

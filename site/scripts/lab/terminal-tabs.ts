@@ -75,7 +75,7 @@ export function startTerminalTabs(ui: TerminalTabsUi, lab: string, existing: Ter
       close.setAttribute('aria-label', `Close ${text}`);
       close.title = `Close ${text}`;
     };
-    name(info?.name ?? 'Terminal');
+    name(info?.name ?? `Terminal ${n}`);
     const view = startTerminal(panel, lab, { id: info?.id, onNamed: name });
     const entry: Entry = { tab, item, panel, view };
     entries.push(entry);
