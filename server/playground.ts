@@ -8,6 +8,7 @@ import type { Launcher } from './sandbox/types.ts';
 import { chooseLauncher, createRunRoot } from './sandbox/index.ts';
 import { loadLabs, type Lab } from './labs/registry.ts';
 import { Learner } from './learners/learner.ts';
+import { LabCommands } from './learners/lab-commands.ts';
 import { openProgressStore } from './store/progress-store.ts';
 import { handleApi, type ApiContext } from './http/api.ts';
 import { HttpError, sendError } from './http/errors.ts';
@@ -42,8 +43,14 @@ export async function createContext(options: Pick<PlaygroundOptions, 'dataDir' |
   await mkdir(options.dataDir, { recursive: true });
   const runRoot = await createRunRoot();
   const [labs, launcher] = await Promise.all([loadLabs(), options.launcher ?? chooseLauncher({ allowPlain: true })]);
-  const learner = new Learner('local', options.dataDir, runRoot, launcher, options.log, { idleTimeoutMs: options.idleTimeoutMs });
   const progress = openProgressStore(join(options.dataDir, 'cometlab.db'));
+  const learner = new Learner('local', options.dataDir, runRoot, launcher, options.log, {
+    idleTimeoutMs: options.idleTimeoutMs,
+    labCommands: (self) => {
+      const commands = new LabCommands(self, { labs, record: (report) => progress.record(self.id, report) });
+      return (request) => commands.handle(request);
+    },
+  });
   const context: ApiContext = {
     version,
     mode: 'local',

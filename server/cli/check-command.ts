@@ -37,10 +37,10 @@ export async function checkWorkspace(labId: string, workspace: string): Promise<
     const sandbox = await launcher.launch({ learnerId: 'check', homeDir: home, runDir });
     try {
       sandbox.onAppOutput(({ text }) => { appOutput += text; });
+      for (const problem of await ensureLabServices(sandbox, lab)) appOutput += `${problem}\n`;
       const listening = waitForListening(sandbox, 5_000);
       await sandbox.startApp({ cwd: lab.meta.id, entry: lab.meta.entry });
       await listening;
-      for (const problem of await ensureLabServices(sandbox, lab)) appOutput += `${problem}\n`;
       const probe = createHttpProbe((port) => sandbox.connect(port));
       const report = await runChecks(lab.meta.id, await lab.loadChecks(), probe);
       return { report, appOutput, launcher: launcher.status.reason };

@@ -4,6 +4,7 @@
 // types (erased at run time), so zod never loads inside the sandbox.
 import { z } from 'zod';
 import { appStateSchema } from './api.ts';
+import { labAnswerSchema } from './lab-command.ts';
 import { serviceNameSchema } from './terminal.ts';
 
 const terminalId = z.number().int().positive().max(0xffffffff);
@@ -27,6 +28,8 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stop-service'), req: requestId, service: serviceNameSchema }),
   /** nginx only: test the config, then SIGHUP (the running one stays when the test fails). */
   z.object({ type: z.literal('reload-service'), req: requestId, service: serviceNameSchema }),
+  /** The answer to a `lab` command (lab-command below), for the supervisor to hand to the CLI. */
+  z.object({ type: z.literal('lab-answer'), req: requestId, ...labAnswerSchema.shape }),
   /** Stop everything and exit. */
   z.object({ type: z.literal('shutdown') }),
 ]);
@@ -45,5 +48,7 @@ export const supervisorMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('service-state'), service: serviceNameSchema, state: appStateSchema }),
   z.object({ type: z.literal('service-output'), service: serviceNameSchema, stream: z.enum(['stdout', 'stderr', 'system']), text: z.string().max(MAX_TEXT) }),
   z.object({ type: z.literal('reply'), req: requestId, error: z.string().max(MAX_TEXT).nullable(), state: appStateSchema }),
+  /** The learner typed `lab ...`: the request is theirs, unvalidated (labRequestSchema judges it, not this). */
+  z.object({ type: z.literal('lab-command'), req: requestId, request: z.unknown() }),
 ]);
 export type SupervisorMessage = z.infer<typeof supervisorMessageSchema>;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import type { AppState } from '../contracts/api.ts';
 import type { CheckReport } from '../contracts/check.ts';
+import type { LabAnswer } from '../contracts/lab-command.ts';
 import type { EventMessage } from '../contracts/terminal.ts';
 import type { Launcher, Sandbox, ServiceName, ServiceState } from '../sandbox/types.ts';
 import type { Lab } from '../labs/registry.ts';
@@ -26,6 +27,8 @@ export const stoppedApp = (): AppState => ({ state: 'stopped', listening: false,
 export interface LearnerOptions {
   /** Stop the sandbox after this long with no open socket and no API call. */
   idleTimeoutMs?: number;
+  /** Makes the handler of this learner's `lab` commands (typed in their terminal); without it they are refused. */
+  labCommands?: (learner: Learner) => (request: unknown) => Promise<LabAnswer>;
 }
 
 export class Learner {
@@ -44,6 +47,7 @@ export class Learner {
   private readonly listeners = new Set<(event: EventMessage) => void>();
   private readonly log: Log;
   private readonly idle: IdleWatch;
+  private readonly labCommands: ((request: unknown) => Promise<LabAnswer>) | undefined;
 
   /** runRoot: a short host-only folder (unix socket paths are limited to about 100 bytes). */
   constructor(id: string, dataDir: string, runRoot: string, launcher: Launcher, log: Log, options: LearnerOptions = {}) {
@@ -52,6 +56,7 @@ export class Learner {
     this.log = (message) => log(`[${id}] ${message}`);
     this.store = new WorkspaceStore(join(dataDir, 'learners', id, 'home'));
     this.runDir = join(runRoot, id);
+    this.labCommands = options.labCommands?.(this);
     const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.idle = new IdleWatch(idleMs, () => {
       if (this.sandboxPromise) void this.stopSandbox(`idle for ${Math.round(idleMs / 1000)} s`);
@@ -103,6 +108,7 @@ export class Learner {
       const lab = this.serviceLabs[service];
       if (lab) this.emit({ type: 'service-output', lab, service, ...output });
     });
+    if (this.labCommands) sandbox.onLabCommand(this.labCommands);
     sandbox.onEnd((reason) => {
       this.log(`sandbox ended: ${reason}`);
       if (this.sandboxPromise) this.sandboxPromise = undefined;
@@ -230,14 +236,15 @@ export class Learner {
 
   private async checkNow(lab: Lab): Promise<CheckReport> {
     const sandbox = await this.sandbox();
+    // Services first: an app may need Redis as it starts, and nginx only answers 502 until the app is up.
+    for (const problem of await ensureLabServices(sandbox, lab)) {
+      this.log(problem);
+      this.emit({ type: 'app-output', lab: lab.meta.id, stream: 'system', text: `${problem}\n` });
+    }
     const state = await this.appState(lab);
     if (!state.listening) {
       if (state.state !== 'running' && state.state !== 'starting') await this.run(lab);
       await waitForListening(sandbox, LISTEN_WAIT_MS);
-    }
-    for (const problem of await ensureLabServices(sandbox, lab)) {
-      this.log(problem);
-      this.emit({ type: 'app-output', lab: lab.meta.id, stream: 'system', text: `${problem}\n` });
     }
     const probe = createHttpProbe((port) => sandbox.connect(port));
     const report = await runChecks(lab.meta.id, await lab.loadChecks(), probe);

@@ -5,6 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { AppState } from '../contracts/api.ts';
+import type { LabAnswer } from '../contracts/lab-command.ts';
 import { hostMessageSchema, supervisorMessageSchema, type HostMessage, type SupervisorMessage } from '../contracts/supervisor.ts';
 import { clampSize } from '../contracts/terminal.ts';
 import { Channel } from '../protocol/channel.ts';
@@ -62,6 +63,7 @@ export class SupervisedSandbox implements Sandbox {
   readonly #ready: Promise<SupervisorReady>;
   #markReady!: Pending<SupervisorReady>;
   #appState: AppState = stoppedState();
+  #labCommands: ((request: unknown) => Promise<LabAnswer>) | null = null;
   #nextTerminal = 1;
   #nextRequest = 1;
   #stderrTail = '';
@@ -174,6 +176,13 @@ export class SupervisedSandbox implements Sandbox {
     return listen(this.#outputListeners, listener);
   }
 
+  onLabCommand(handler: (request: unknown) => Promise<LabAnswer>): () => void {
+    this.#labCommands = handler;
+    return () => {
+      if (this.#labCommands === handler) this.#labCommands = null;
+    };
+  }
+
   onEnd(listener: (reason: string) => void): () => void {
     return listen(this.#endListeners, listener);
   }
@@ -276,6 +285,15 @@ export class SupervisedSandbox implements Sandbox {
         this.#replies.get(message.req)?.resolve(message);
         this.#replies.delete(message.req);
         return;
+      case 'lab-command': {
+        const handled = this.#labCommands?.(message.request) ?? Promise.resolve({ ok: false, text: 'lab: this playground does not take lab commands' });
+        void handled
+          .catch((error: Error) => ({ ok: false, text: `lab: ${error.message}` }))
+          .then(({ ok, text }) => {
+            if (this.#ended === null && !this.#channel.closed) this.#send({ type: 'lab-answer', req: message.req, ok, text });
+          });
+        return;
+      }
     }
   }
 

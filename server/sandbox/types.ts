@@ -2,6 +2,7 @@
 // so the HTTP/WebSocket layer never knows which one runs.
 import type { Socket } from 'node:net';
 import type { AppState, LauncherStatus } from '../contracts/api.ts';
+import type { LabAnswer } from '../contracts/lab-command.ts';
 
 export interface SandboxSpec {
   learnerId: string;
@@ -67,6 +68,11 @@ export interface Sandbox {
   onServiceOutput(listener: (name: ServiceName, output: AppOutput) => void): () => void;
   /** A TCP-like stream to 127.0.0.1:port inside the sandbox, through the port relay. */
   connect(port: 8999 | 8888): Promise<Socket>;
+  /**
+   * Who answers the learner's `lab` commands (request: unvalidated, straight from the sandbox). One
+   * handler; without one the learner is told the command is not available.
+   */
+  onLabCommand(handler: (request: unknown) => Promise<LabAnswer>): () => void;
   /** Called once when the sandbox ends by itself (supervisor died, bwrap exited). */
   onEnd(listener: (reason: string) => void): () => void;
   stop(): Promise<void>;

@@ -3,6 +3,9 @@
 // two to the same verdicts.
 import type { HostMessage } from '../contracts/supervisor.ts';
 
+/** LAB_ANSWER_MAX_CHARS of server/contracts/lab-command.ts (a value import would load zod here). */
+const LAB_ANSWER_MAX_CHARS = 64 * 1024;
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isInt = (v: unknown, min: number, max: number) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 const isId = (v: unknown) => isInt(v, 1, 0xffffffff);
@@ -29,6 +32,9 @@ export function parseHostMessage(value: unknown): HostMessage | string {
     case 'start-service': valid = isReq(m.req) && isService(m.service) && isRelativePath(m.cwd) && isRelativePath(m.config); break;
     case 'stop-service':
     case 'reload-service': valid = isReq(m.req) && isService(m.service); break;
+    case 'lab-answer':
+      valid = isReq(m.req) && typeof m.ok === 'boolean' && typeof m.text === 'string' && m.text.length <= LAB_ANSWER_MAX_CHARS;
+      break;
     case 'shutdown': valid = true; break;
     default: return `unknown message type ${JSON.stringify(m.type)}`;
   }

@@ -3,12 +3,14 @@
 // one channel on CHANNEL_FD. Usage: node main.ts --home <the learner's home as seen here>
 import net from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AppState } from '../contracts/api.ts';
 import { Channel } from '../protocol/channel.ts';
 import { CHANNEL_FD, RELAY_FDS, RELAY_PORTS } from '../protocol/layout.ts';
 import { App } from './app.ts';
 import { parseHostMessage } from './commands.ts';
+import { LAB_SOCKET_ENV, LabSocket } from './lab-socket.ts';
 import { startRelay } from './relay.ts';
 import { Services } from './services.ts';
 import { Terminals } from './terminals.ts';
@@ -19,8 +21,8 @@ if (!values.home) {
   process.exit(2);
 }
 const home = values.home;
-// The launcher chose this environment for the learner; shells and the app get exactly it.
-const learnerEnv = { ...process.env };
+// The launcher chose this environment for the learner; shells and the app get it, plus the way to `lab`.
+const learnerEnv: NodeJS.ProcessEnv = { ...process.env };
 
 /** Shorter than the host's patience (it SIGKILLs the sandbox after a second). */
 const SHUTDOWN_GRACE_MS = 300;
@@ -50,6 +52,7 @@ const channel = new Channel(new net.Socket({ fd: CHANNEL_FD, readable: true, wri
         return reply(message.req, services.start(message.service, message.cwd, message.config), () => services.state(message.service));
       case 'stop-service': return reply(message.req, services.stop(message.service), () => services.state(message.service));
       case 'reload-service': return reply(message.req, services.reload(message.service), () => services.state(message.service));
+      case 'lab-answer': return labSocket.answer(message.req, { ok: message.ok, text: message.text });
       case 'shutdown': return shutdown();
     }
   },
@@ -61,6 +64,10 @@ const channel = new Channel(new net.Socket({ fd: CHANNEL_FD, readable: true, wri
     shutdown();
   },
 });
+const labSocket = new LabSocket(home, (req, request) => channel.sendControl({ type: 'lab-command', req, request }));
+learnerEnv[LAB_SOCKET_ENV] = labSocket.path;
+// First on PATH, so the `lab` the learner types is ours (read-only in the sandbox).
+learnerEnv.PATH = `${path.join(import.meta.dirname, 'lab-cli', 'bin')}:${learnerEnv.PATH ?? '/usr/bin:/bin'}`;
 const terminals = new Terminals(home, learnerEnv, channel);
 const app = new App(home, learnerEnv, channel);
 const services = new Services(home, learnerEnv, channel);
@@ -80,6 +87,7 @@ function shutdown(): void {
   shuttingDown = true;
   app.kill();
   services.killAll();
+  labSocket.close();
   void terminals.hangUpAll(SHUTDOWN_GRACE_MS).finally(() => process.exit(0));
 }
 

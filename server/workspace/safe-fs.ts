@@ -2,7 +2,7 @@
 // their terminal, so every access resolves the real path, refuses anything that leaves the folder, opens
 // with O_NOFOLLOW, and (for reads) checks after opening that the file it got is the one inside.
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, realpath, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, sep } from 'node:path';
 import { workspacePathSchema } from '../contracts/lab.ts';
@@ -35,8 +35,11 @@ async function isMissing(promise: Promise<unknown>): Promise<boolean> {
   }
 }
 
-/** Reads a file inside root; undefined when it does not exist. */
-export async function readInside(root: string, relative: string): Promise<string | undefined> {
+/**
+ * Opens a file inside root for reading and hands it to `read`; undefined when it does not exist. The
+ * handle is checked to be the regular file inside root that the path named when it was opened.
+ */
+async function withFileInside<T>(root: string, relative: string, read: (handle: FileHandle, size: number) => Promise<T>): Promise<T | undefined> {
   const path = join(root, checkRelativePath(relative));
   let real: string;
   try {
@@ -54,11 +57,28 @@ export async function readInside(root: string, relative: string): Promise<string
     if (!opened.isFile()) throw badRequest('That path is not a file.', 'not_a_file');
     const again = await stat(await realInside(root, path));
     if (again.ino !== opened.ino || again.dev !== opened.dev) throw outside();
-    if (opened.size > 4 * 1024 * 1024) throw new HttpError(413, 'file_too_large', 'That file is too large to open here.');
-    return await handle.readFile('utf8');
+    return await read(handle, opened.size);
   } finally {
     await handle.close();
   }
+}
+
+/** Reads a file inside root; undefined when it does not exist. */
+export function readInside(root: string, relative: string): Promise<string | undefined> {
+  return withFileInside(root, relative, (handle, size) => {
+    if (size > 4 * 1024 * 1024) throw new HttpError(413, 'file_too_large', 'That file is too large to open here.');
+    return handle.readFile('utf8');
+  });
+}
+
+/** The last maxBytes of a file inside root (a log that may be large); undefined when it does not exist. */
+export function readTailInside(root: string, relative: string, maxBytes: number): Promise<{ text: string; cut: boolean } | undefined> {
+  return withFileInside(root, relative, async (handle, size) => {
+    const length = Math.min(size, maxBytes);
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, size - length);
+    return { text: buffer.subarray(0, bytesRead).toString('utf8'), cut: size > length };
+  });
 }
 
 /** The learner's host uid and gid, when the server (as root) writes into a home it gave to them. */
