@@ -37,7 +37,7 @@ export async function checkWorkspace(labId: string, workspace: string): Promise<
     const sandbox = await launcher.launch({ learnerId: 'check', homeDir: home, runDir });
     try {
       sandbox.onAppOutput(({ text }) => { appOutput += text; });
-      for (const problem of await ensureLabServices(sandbox, lab)) appOutput += `${problem}\n`;
+      for (const problem of await ensureLabServices(sandbox, lab, {})) appOutput += `${problem}\n`;
       const listening = waitForListening(sandbox, 5_000);
       await sandbox.startApp({ cwd: lab.meta.id, entry: lab.meta.entry });
       await listening;

@@ -11,7 +11,7 @@ import type { Launcher, Sandbox, ServiceName, ServiceState } from '../sandbox/ty
 import type { Lab } from '../labs/registry.ts';
 import { WorkspaceStore } from '../workspace/store.ts';
 import { runChecks } from '../checks/run-checks.ts';
-import { ensureLabServices } from './lab-services.ts';
+import { ensureLabServices, startLabService, type ServiceOwners } from './lab-services.ts';
 import { createHttpProbe } from '../checks/http-probe.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Log } from '../log.ts';
@@ -43,7 +43,7 @@ export class Learner {
   /** The lab whose app the sandbox runs (one app at a time, on port 8999). */
   private appLab: string | undefined;
   /** The lab each running service was started for. */
-  private serviceLabs: Partial<Record<ServiceName, string>> = {};
+  private serviceLabs: ServiceOwners = {};
   private readonly listeners = new Set<(event: EventMessage) => void>();
   private readonly log: Log;
   private readonly idle: IdleWatch;
@@ -167,12 +167,8 @@ export class Learner {
   startService(lab: Lab, service: ServiceName, config = 'nginx.conf'): Promise<ServiceState> {
     return this.busy(async () => {
       await this.store.open(lab);
-      const sandbox = await this.sandbox();
-      this.serviceLabs[service] = lab.meta.id;
       this.log(`starting ${service} in ~/${lab.meta.id}`);
-      return service === 'nginx'
-        ? sandbox.startService('nginx', { cwd: lab.meta.id, config })
-        : sandbox.startService('redis', { cwd: lab.meta.id });
+      return startLabService(await this.sandbox(), lab, service, this.serviceLabs, config);
     });
   }
 
@@ -237,7 +233,7 @@ export class Learner {
   private async checkNow(lab: Lab): Promise<CheckReport> {
     const sandbox = await this.sandbox();
     // Services first: an app may need Redis as it starts, and nginx only answers 502 until the app is up.
-    for (const problem of await ensureLabServices(sandbox, lab)) {
+    for (const problem of await ensureLabServices(sandbox, lab, this.serviceLabs)) {
       this.log(problem);
       this.emit({ type: 'app-output', lab: lab.meta.id, stream: 'system', text: `${problem}\n` });
     }

@@ -49,7 +49,7 @@ describe('options and schedule', () => {
   });
 
   it('publishes mid-period and stops a second before the end', () => {
-    expect(publishTimes(defaults)).toEqual([1000, 3000, 5000, 7000, 9000, 11_000, 13_000]);
+    expect(publishTimes(defaults)).toEqual([1250, 3250, 5250, 7250, 9250, 11_250, 13_250]);
     expect(publishTimes({ ...defaults, publishEveryMs: 0 })).toEqual([]);
   });
 

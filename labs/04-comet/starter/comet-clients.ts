@@ -151,11 +151,16 @@ export function formatSummary(tally: Tally, missed: number, options: Options): s
   ].join('\n');
 }
 
-/** When the publisher sends, in ms after the start: mid-period, and at least a second before the end. */
+/**
+ * When the publisher sends, in ms after the start: mid-period, shifted a quarter second off the
+ * half-second grid (a server that looks every 500 ms would otherwise always look just after a
+ * publish, or just before), and at least a second before the end.
+ */
 export function publishTimes(options: Options): number[] {
   const times: number[] = [];
   if (options.publishEveryMs <= 0) return times;
-  for (let at = options.publishEveryMs / 2; at <= options.durationS * 1000 - 1000; at += options.publishEveryMs) times.push(at);
+  const offGrid = 250;
+  for (let at = options.publishEveryMs / 2 + offGrid; at <= options.durationS * 1000 - 1000; at += options.publishEveryMs) times.push(at);
   return times;
 }
 
