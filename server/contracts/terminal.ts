@@ -1,7 +1,7 @@
 // Messages on the WebSocket channels. Pty output travels as binary frames (raw bytes); everything
 // else is a JSON text frame of the shapes below.
 import { z } from 'zod';
-import { appStateSchema } from './api.ts';
+import { appStateSchema, fileSchema } from './api.ts';
 
 export const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
 export const TERMINAL_COLS = { min: 10, max: 500 };
@@ -54,6 +54,8 @@ export const eventMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('service-state'), lab: z.string(), service: serviceNameSchema, ...appStateSchema.shape }),
   z.object({ type: z.literal('service-output'), lab: z.string(), service: serviceNameSchema, stream: outputStream, text: z.string() }),
   z.object({ type: z.literal('file-saved'), lab: z.string(), path: z.string(), savedAt: z.string() }),
+  /** The lab's files went back to the starter (from the page, another tab, or `lab reset` in a terminal). */
+  z.object({ type: z.literal('files-reset'), lab: z.string(), files: z.array(fileSchema) }),
   /** The learner's open terminals in this lab, sent when the channel opens: the client reattaches to them. */
   z.object({ type: z.literal('terminals'), lab: z.string(), terminals: z.array(terminalInfoSchema) }),
   /** The sandbox ended without being asked (its supervisor died); the next use starts a new one. No lab: it is everyone's. */

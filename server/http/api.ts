@@ -40,7 +40,7 @@ const labRoutes: Record<string, Partial<Record<string, Handler>>> = {
       return report;
     },
   },
-  reset: { POST: async (_req, lab, learner) => ({ files: await learner.store.reset(lab) }) },
+  reset: { POST: async (_req, lab, learner) => ({ files: await learner.reset(lab) }) },
   solution: { GET: async (_req, lab) => ({ files: await readSolution(lab) }) },
   app: { GET: (_req, lab, learner) => learner.appState(lab) },
 };

@@ -175,8 +175,8 @@ export class LabCommands {
   }
 
   async #reset(lab: Lab): Promise<LabAnswer> {
-    const files = await this.#learner.store.reset(lab);
-    return answer(true, `Put ${files.map((file) => file.path).join(', ')} back to the starter. If the lab's page is open, reload it so the editor shows them.`);
+    const files = await this.#learner.reset(lab);
+    return answer(true, `Put ${files.map((file) => file.path).join(', ')} back to the starter; an open lab page shows them too.`);
   }
 
   async #nginx(lab: Lab, action: NginxAction, lines: number): Promise<LabAnswer> {
@@ -196,7 +196,7 @@ export class LabCommands {
         } catch (error) {
           return answer(false, `nginx kept its old configuration:\n${problem(error)}`);
         }
-        return answer(true, `nginx reloaded ${here}/nginx.conf (nginx -p ${here} -c nginx.conf -s reload).`);
+        return answer(true, `nginx -t passed, and nginx reloaded ${here}/nginx.conf (the signal nginx -p ${here} -c nginx.conf -s reload sends).`);
       case 'stop': {
         const state = await this.#learner.stopService('nginx');
         return answer(true, `nginx is ${describeState(state)}.`);

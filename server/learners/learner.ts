@@ -225,6 +225,15 @@ export class Learner {
     return saved;
   }
 
+  /** Puts the lab's files back to the starter, tells every open page, and restarts a running app. */
+  async reset(lab: Lab) {
+    const files = await this.store.reset(lab);
+    this.emit({ type: 'files-reset', lab: lab.meta.id, files });
+    const state = await this.appState(lab);
+    if (state.state === 'starting' || state.state === 'running') await this.run(lab);
+    return files;
+  }
+
   /** Runs the lab's checks against the app, starting it first when nothing is running. */
   check(lab: Lab): Promise<CheckReport> {
     return this.busy(() => this.checkNow(lab));

@@ -24,7 +24,8 @@ export class PlainLauncher implements Launcher {
     const home = path.resolve(spec.homeDir);
     return launchSupervisor(spec, {
       file: process.execPath,
-      args: [path.join(PROJECT_ROOT, SUPERVISOR_MAIN), '--home', home],
+      // The `lab` socket goes in the host-only run folder, which the host removes even if the supervisor is killed.
+      args: [path.join(PROJECT_ROOT, SUPERVISOR_MAIN), '--home', home, '--socket-dir', spec.runDir],
       env: learnerEnv(path.dirname(process.execPath), home, os.userInfo().username),
       cwd: home,
       feeds: [],

@@ -291,7 +291,8 @@ export class SupervisedSandbox implements Sandbox {
           .catch((error: Error) => ({ ok: false, text: `lab: ${error.message}` }))
           .then(({ ok, text }) => {
             if (this.#ended === null && !this.#channel.closed) this.#send({ type: 'lab-answer', req: message.req, ok, text });
-          });
+          })
+          .catch(() => undefined); // the sandbox ended meanwhile: nobody is left to answer
         return;
       }
     }

@@ -5,7 +5,6 @@
 // misbehaving client from piling work up: request size, a short queue, read and answer deadlines.
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import type { LabAnswer } from '../contracts/lab-command.ts';
 
@@ -49,12 +48,13 @@ export class LabSocket {
   #busy = false;
   #nextReq = 1;
 
-  constructor(home: string, forward: Forward) {
+  /** parent: where to make the socket's private folder. */
+  constructor(home: string, parent: string, forward: Forward) {
     this.#home = home;
     this.#forward = forward;
-    this.#dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cometlab-lab-'));
+    this.#dir = fs.mkdtempSync(path.join(parent, 'cometlab-lab-'));
     this.path = path.join(this.#dir, 'lab.sock');
-    this.#server = net.createServer((socket) => this.#serve(socket));
+    this.#server = net.createServer({ allowHalfOpen: true }, (socket) => this.#serve(socket));
     this.#server.on('error', (error) => process.stderr.write(`supervisor: lab socket failed: ${error.message}\n`));
     this.#server.listen(this.path);
   }
@@ -72,28 +72,44 @@ export class LabSocket {
   #serve(socket: net.Socket): void {
     const chunks: Buffer[] = [];
     let bytes = 0;
-    const reply = (answer: LabAnswer) => socket.end(`${JSON.stringify(answer)}\n`);
-    socket.on('error', () => socket.destroy());
-    socket.setTimeout(READ_TIMEOUT_MS, () => {
-      reply({ ok: false, text: 'lab: the request did not arrive in time' });
-      socket.destroy();
-    });
+    let received = false;
+    // With half-open sockets allowed, a client that never closes its side would keep this one forever.
+    const reply = (answer: LabAnswer) => {
+      socket.end(`${JSON.stringify(answer)}\n`);
+      setTimeout(() => socket.destroy(), READ_TIMEOUT_MS).unref();
+    };
+    /** Stops reading: what came is the request (or all of it there will be). */
+    const stopReading = () => {
+      received = true;
+      socket.off('data', onData);
+      socket.setTimeout(0);
+    };
+    // The request is one line; a client that ends its side first (echo ... | nc -U) has sent it whole.
+    const take = () => {
+      stopReading();
+      const request = prepareRequest(Buffer.concat(chunks).toString('utf8'), this.#home);
+      if (typeof request === 'string') return reply({ ok: false, text: `lab: ${request}` });
+      this.#enqueue(request, reply, socket);
+    };
     const onData = (chunk: Buffer) => {
       const end = chunk.indexOf(0x0a);
       chunks.push(end === -1 ? chunk : chunk.subarray(0, end));
       bytes += end === -1 ? chunk.length : end;
       if (bytes > MAX_REQUEST_BYTES) {
-        socket.off('data', onData);
+        stopReading();
         return reply({ ok: false, text: `lab: the request is larger than ${MAX_REQUEST_BYTES} bytes` });
       }
-      if (end === -1) return;
-      socket.off('data', onData);
-      socket.setTimeout(0);
-      const request = prepareRequest(Buffer.concat(chunks).toString('utf8'), this.#home);
-      if (typeof request === 'string') return reply({ ok: false, text: `lab: ${request}` });
-      this.#enqueue(request, reply, socket);
+      if (end !== -1) take();
     };
+    socket.on('error', () => socket.destroy());
+    socket.setTimeout(READ_TIMEOUT_MS, () => {
+      stopReading();
+      reply({ ok: false, text: 'lab: the request did not arrive in time' });
+    });
     socket.on('data', onData);
+    socket.on('end', () => {
+      if (!received) take();
+    });
   }
 
   #enqueue(request: Record<string, unknown>, reply: (answer: LabAnswer) => void, socket: net.Socket): void {

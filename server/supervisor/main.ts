@@ -15,7 +15,9 @@ import { startRelay } from './relay.ts';
 import { Services } from './services.ts';
 import { Terminals } from './terminals.ts';
 
-const { values } = parseArgs({ options: { home: { type: 'string' } } });
+// --socket-dir: where the `lab` socket's folder goes. The plain launcher names a host-only folder it
+// cleans up; inside bwrap the default (/tmp) is the sandbox's own and dies with it.
+const { values } = parseArgs({ options: { home: { type: 'string' }, 'socket-dir': { type: 'string' } } });
 if (!values.home) {
   process.stderr.write('supervisor: --home is required\n');
   process.exit(2);
@@ -64,7 +66,7 @@ const channel = new Channel(new net.Socket({ fd: CHANNEL_FD, readable: true, wri
     shutdown();
   },
 });
-const labSocket = new LabSocket(home, (req, request) => channel.sendControl({ type: 'lab-command', req, request }));
+const labSocket = new LabSocket(home, values['socket-dir'] ?? os.tmpdir(), (req, request) => channel.sendControl({ type: 'lab-command', req, request }));
 learnerEnv[LAB_SOCKET_ENV] = labSocket.path;
 // First on PATH, so the `lab` the learner types is ours (read-only in the sandbox).
 learnerEnv.PATH = `${path.join(import.meta.dirname, 'lab-cli', 'bin')}:${learnerEnv.PATH ?? '/usr/bin:/bin'}`;

@@ -186,6 +186,17 @@ describe('lab 1 workbench', () => {
     expect(question).toBe('Reset server.ts to the starting point? Your changes will be lost.');
   });
 
+  test('`lab reset --yes` in the terminal brings the starter back into the open editor', async () => {
+    await setEditorText('// typed, then reset from the terminal\n');
+    await page.getByRole('tablist', { name: 'Panels' }).getByRole('tab', { name: 'Terminal', exact: true }).click();
+    await page.getByRole('region', { name: 'Terminal' }).click();
+    await page.keyboard.type('lab reset --yes');
+    await page.keyboard.press('Enter');
+    const starter = await readFile(join(labDir, 'starter', 'server.ts'), 'utf8');
+    await expect.poll(() => page.evaluate(() => (window as unknown as W).__cometlab.editor.getValue()), { timeout: 15_000 }).toBe(starter);
+    await expect.poll(async () => (await terminalLines()).join('\n'), { timeout: 5_000 }).toMatch(/an open lab page shows them too/);
+  });
+
   test('Show solution compares my code with the solution, and Back returns to editing', async () => {
     await setEditorText(await readFile(join(labDir, 'starter', 'server.ts'), 'utf8'));
     const show = page.getByRole('button', { name: 'Show solution', exact: true });

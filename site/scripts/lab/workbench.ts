@@ -145,6 +145,7 @@ export async function runWorkbench(root: HTMLElement, boot: Boot, panelTabs: Tab
   events.deliver((event) => {
     if (event.type === 'app-state') controls.showState(event);
     else if (event.type === 'app-output') output.append(event.stream, event.text);
+    else if (event.type === 'files-reset') editor.replaceFiles(event.files);
     else if (event.type === 'sandbox-ended') {
       showNotice(notice, `Your sandbox stopped (${event.reason}). A new one starts when you next use it; your files are safe.`);
     }
