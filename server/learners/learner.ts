@@ -240,6 +240,7 @@ export class Learner {
   }
 
   private async checkNow(lab: Lab): Promise<CheckReport> {
+    await this.store.open(lab);
     const sandbox = await this.sandbox();
     // Services first: an app may need Redis as it starts, and nginx only answers 502 until the app is up.
     for (const problem of await ensureLabServices(sandbox, lab, this.serviceLabs)) {
