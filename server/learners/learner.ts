@@ -182,6 +182,12 @@ export class Learner {
     return (await this.sandbox()).reloadService(service);
   }
 
+  /** A service's state as this lab sees it: one started for another lab counts as stopped here. */
+  async labServiceState(lab: Lab, service: ServiceName): Promise<ServiceState> {
+    if (this.serviceLabs[service] !== lab.meta.id) return stoppedApp();
+    return this.serviceState(service);
+  }
+
   async serviceState(service: ServiceName): Promise<ServiceState> {
     if (!this.sandboxPromise) return stoppedApp();
     return (await this.sandbox()).serviceState(service);

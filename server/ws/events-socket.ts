@@ -18,4 +18,7 @@ export async function streamEvents(ws: WebSocket, lab: Lab, learner: Learner): P
   send({ type: 'terminals', lab: lab.meta.id, terminals: learner.terminals.list(lab.meta.id) });
   const state = await learner.appState(lab);
   send({ type: 'app-state', lab: lab.meta.id, ...state });
+  for (const service of lab.meta.services) {
+    send({ type: 'service-state', lab: lab.meta.id, service, ...(await learner.labServiceState(lab, service)) });
+  }
 }

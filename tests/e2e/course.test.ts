@@ -46,6 +46,10 @@ describe('from lab 1 to lab 8 in the browser', () => {
     await expect.poll(() => summary.textContent(), { timeout: 60_000 }).toMatch(/^\d+ of \d+ checks? pass/);
     const failing = await page.locator('.check:not([data-status="pass"])').allInnerTexts();
     expect(failing).toEqual([]);
+    for (const service of meta.services) {
+      await expect.poll(() => page.locator(`[data-service-status="${service}"]`).textContent(), { timeout: 10_000 })
+        .toMatch(new RegExp(`^${service}: running on :\\d+$`));
+    }
   }, 90_000);
 
   test('the course index shows every lab done', async () => {

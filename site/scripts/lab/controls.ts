@@ -37,6 +37,17 @@ export function describeState(state: AppState, port: number): string {
   }
 }
 
+const servicePorts: Record<string, number> = { nginx: 8888, redis: 6379 };
+
+export function describeService(name: string, state: AppState): string {
+  switch (state.state) {
+    case 'stopped': return `${name}: stopped`;
+    case 'starting': return `${name}: starting…`;
+    case 'running': return `${name}: running on :${servicePorts[name] ?? '?'}`;
+    case 'exited': return state.signal ? `${name}: stopped by ${state.signal}` : `${name}: exited with code ${state.exitCode ?? '?'}`;
+  }
+}
+
 export function showNotice(notice: HTMLElement, message: string | null): void {
   notice.hidden = message === null;
   notice.textContent = message ?? '';

@@ -2,7 +2,7 @@
 // the events channel and the toolbar. Without a playground (a static copy of the site) it shows the
 // starter code read-only and says how to run the lab locally.
 import { api, fetchStatus, type Status } from './api.ts';
-import { bindControls, showNotice } from './controls.ts';
+import { bindControls, describeService, showNotice } from './controls.ts';
 import type { EditorFile, WorkbenchEditor } from './editor.ts';
 import { listenToEvents } from './events.ts';
 import { createOutputView } from './output-view.ts';
@@ -145,6 +145,13 @@ export async function runWorkbench(root: HTMLElement, boot: Boot, panelTabs: Tab
   events.deliver((event) => {
     if (event.type === 'app-state') controls.showState(event);
     else if (event.type === 'app-output') output.append(event.stream, event.text);
+    else if (event.type === 'service-state') {
+      const badge = root.querySelector<HTMLElement>(`[data-service-status="${event.service}"]`);
+      if (badge) {
+        badge.textContent = describeService(event.service, event);
+        badge.dataset.state = event.state;
+      }
+    } else if (event.type === 'service-output') output.append(event.stream, `[${event.service}] ${event.text}`);
     else if (event.type === 'files-reset') editor.replaceFiles(event.files);
     else if (event.type === 'sandbox-ended') {
       showNotice(notice, `Your sandbox stopped (${event.reason}). A new one starts when you next use it; your files are safe.`);
