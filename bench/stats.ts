@@ -1,10 +1,7 @@
 // Summaries of timing samples, shared by every benchmark.
-export function percentile(samples: readonly number[], p: number): number {
-  if (samples.length === 0) throw new Error('no samples');
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank]!;
-}
+import { percentile } from '../server/instruments/percentile.ts';
+
+export { percentile };
 
 export function summary(samples: readonly number[], unit = 'ms', digits = 2): string {
   const f = (n: number) => n.toFixed(digits);

@@ -1,7 +1,7 @@
 // What a load run's counters mean: rates per second and per delivered message, the share of empty
 // answers, and the delivery delay's percentiles. Null where a rate has no denominator, so a summary
 // stays plain JSON (no NaN, no Infinity).
-import { percentile } from '../../bench/stats.ts';
+import { percentile } from './percentile.ts';
 
 export interface LoadCounters {
   /** Poll requests that came to an end: answered, or failed with an error. */

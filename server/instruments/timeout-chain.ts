@@ -64,8 +64,9 @@ function outerHop(inner: Ending, limitS: number, own: Ending, why: string): Endi
 }
 
 export function predictChain(input: ChainInput): ChainPrediction {
-  const { clientS, nginxS } = chainInputSchema.parse(input);
-  const app = appEnding(input);
+  const checked = chainInputSchema.parse(input);
+  const { clientS, nginxS } = checked;
+  const app = appEnding(checked);
   const throughNginx = nginxS === null
     ? app
     : outerHop(app, nginxS, { outcome: 'gateway-timeout', status: 504, atS: nginxS, endedBy: 'nginx', race: null },
