@@ -5,10 +5,9 @@
 // stopAll() ends what was started.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { freePort } from './ports.ts';
+import { freePort, waitUntilListening } from './ports.ts';
 
 export interface RunningApp {
   dir: string;
@@ -48,14 +47,6 @@ export function applyEdits(source: string, edits: Edit[]): string {
 const children = new Set<ChildProcess>();
 const scratch: string[] = [];
 
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 /** Runs `node <args>` in `dir` and remembers the child so stopAll() can end it. */
 export function runNode(dir: string, args: string[], env: Record<string, string> = {}): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, args, { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -71,12 +62,7 @@ export function runNode(dir: string, args: string[], env: Record<string, string>
 export async function startScript(dir: string, script: string): Promise<RunningApp> {
   const port = await freePort();
   const { child, output } = runNode(dir, [script], { PORT: String(port) });
-  const deadline = Date.now() + 10_000;
-  while (!(await accepts(port))) {
-    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}: ${output()}`);
-    if (Date.now() > deadline) throw new Error(`${script} did not listen on ${port} within 10 s: ${output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  await waitUntilListening(port, child, output, script);
   return { dir, port, child, output };
 }
 

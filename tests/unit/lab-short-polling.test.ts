@@ -1,73 +1,16 @@
 // The author's contract for lab 1, against real processes: the starter fails a check for a real
 // reason, the solution passes them all, and the poller's numbers add up. Each app runs from a copy of
 // its folder in a temporary directory, as in a learner's workspace (no package.json around it).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import checks from '../../labs/01-short-polling/checks.ts';
 import { createTcpProbe } from '../../server/checks/http-probe.ts';
 import { RUN_HINT, runChecks } from '../../server/checks/run-checks.ts';
+import { runTool, startLabApp, stopAll, type RunningApp } from '../helpers/lab-apps.ts';
 import { freePort } from '../helpers/ports.ts';
 
 const labDir = join(import.meta.dirname, '..', '..', 'labs', '01-short-polling');
-const children = new Set<ChildProcess>();
-const scratch: string[] = [];
-
-interface Running {
-  dir: string;
-  port: number;
-  child: ChildProcess;
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-function run(dir: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, args, { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-function collect(child: ChildProcess): () => string {
-  let text = '';
-  child.stdout?.on('data', (chunk: Buffer) => { text += chunk.toString(); });
-  child.stderr?.on('data', (chunk: Buffer) => { text += chunk.toString(); });
-  return () => text;
-}
-
-async function startApp(folder: 'starter' | 'solution'): Promise<Running> {
-  const dir = await mkdtemp(join(tmpdir(), `cometlab-lab1-${folder}-`));
-  scratch.push(dir);
-  // A solution is the starter with the learner's files replaced: solution/ holds only those.
-  await cp(join(labDir, 'starter'), dir, { recursive: true });
-  if (folder === 'solution') await cp(join(labDir, 'solution'), dir, { recursive: true, force: true });
-  const port = await freePort();
-  const child = run(dir, ['server.ts'], { PORT: String(port) });
-  const output = collect(child);
-  const deadline = Date.now() + 10_000;
-  while (!(await accepts(port))) {
-    if (child.exitCode !== null) throw new Error(`${folder}/server.ts exited with ${child.exitCode}: ${output()}`);
-    if (Date.now() > deadline) throw new Error(`${folder}/server.ts did not listen on ${port} within 10 s: ${output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return { dir, port, child };
-}
-
-async function runPoller(app: Running, args: string[]): Promise<{ code: number | null; output: string }> {
-  const child = run(app.dir, ['poller.ts', ...args, '--port', String(app.port)]);
-  const output = collect(child);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { code, output: output() };
-}
+const runPoller = (app: RunningApp, args: string[]) => runTool(app, 'poller.ts', args);
 
 function row(output: string, label: string): string {
   const match = new RegExp(`^${label}\\s+(.+)$`, 'm').exec(output);
@@ -76,17 +19,14 @@ function row(output: string, label: string): string {
 }
 const num = (output: string, label: string) => Number.parseFloat(row(output, label));
 
-let starter: Running;
-let solution: Running;
+let starter: RunningApp;
+let solution: RunningApp;
 
 beforeAll(async () => {
-  [starter, solution] = await Promise.all([startApp('starter'), startApp('solution')]);
+  [starter, solution] = await Promise.all([startLabApp(labDir, 'starter'), startLabApp(labDir, 'solution')]);
 }, 30_000);
 
-afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  await Promise.all(scratch.map((dir) => rm(dir, { recursive: true, force: true })));
-});
+afterAll(stopAll);
 
 describe('lab 1 checks against the real apps', () => {
   it('the solution passes every check', async () => {
