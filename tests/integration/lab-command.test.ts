@@ -26,6 +26,8 @@ afterAll(async () => {
 /** Types a command line and resolves with what it printed (newlines as \n) and its exit code. */
 async function run(term: TerminalClient, line: string, timeoutMs = 20_000): Promise<{ out: string; code: number }> {
   const mark = `done${++marks}`;
+  // Typing before the prompt is back lets the tty echo the line ahead of readline's own redraw.
+  await term.waitFor(/learner@lab:[^\n]*\$ $/, { from: Math.max(0, term.screen().lastIndexOf('\n')) });
   const from = term.screen().length;
   term.type(`${line}; echo "${mark}=$?"\r`);
   const match = await term.waitFor(new RegExp(`${mark}=(\\d+)`), { from, timeoutMs });
