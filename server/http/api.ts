@@ -9,6 +9,11 @@ import type { ProgressStore } from '../store/progress-store.ts';
 import { readSolution } from '../workspace/store.ts';
 import { readJsonBody } from './body.ts';
 import { HttpError, badRequest, notFound, sendJson } from './errors.ts';
+import { instrumentRoutes } from './instrument-routes.ts';
+import { panelRoutes } from './panel-routes.ts';
+
+/** A route table keyed by the path after the lab (`run`, `instruments/load`, ...). */
+export type Routes = Record<string, Partial<Record<string, Handler>>>;
 
 export interface ApiContext {
   version: string;
@@ -19,9 +24,9 @@ export interface ApiContext {
   learnerFor(req: IncomingMessage): Promise<Learner>;
 }
 
-type Handler = (req: IncomingMessage, lab: Lab, learner: Learner, rest: string[], context: ApiContext) => Promise<unknown>;
+export type Handler = (req: IncomingMessage, lab: Lab, learner: Learner, rest: string[], context: ApiContext) => Promise<unknown>;
 
-const labRoutes: Record<string, Partial<Record<string, Handler>>> = {
+const labRoutes: Routes = {
   '': {
     GET: async (_req, lab, learner) => ({ lab: lab.meta, files: await learner.store.open(lab), app: await learner.appState(lab) }),
   },
@@ -44,6 +49,8 @@ const labRoutes: Record<string, Partial<Record<string, Handler>>> = {
   solution: { GET: async (_req, lab) => ({ files: await readSolution(lab) }) },
   app: { GET: (_req, lab, learner) => learner.appState(lab) },
 };
+
+const instrumentsTable: Routes = { ...instrumentRoutes, ...panelRoutes };
 
 function segmentsOf(url: string): string[] {
   const path = url.split('?')[0]!;
@@ -78,9 +85,9 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, conte
   if (resource !== 'labs' || labId === undefined) throw notFound('No such API route.');
   const lab = context.labs.get(labId);
   if (!lab) throw notFound(`There is no lab called "${labId}".`);
-  const route = labRoutes[action];
+  const route = action === 'instruments' ? instrumentsTable[rest.join('/')] : labRoutes[action];
   if (!route) throw notFound('No such API route.');
-  if ((action === 'files') !== (rest.length > 0)) throw notFound('No such API route.');
+  if (action !== 'instruments' && (action === 'files') !== (rest.length > 0)) throw notFound('No such API route.');
   const handler = route[method];
   if (!handler) throw methodNotAllowed(Object.keys(route));
   const learner = await context.learnerFor(req);
