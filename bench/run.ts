@@ -9,6 +9,8 @@ import { allJs, upFrontJs } from './page-weight.ts';
 import { measureSetup } from './setup.ts';
 import { measureAppRestart, measureIdleMemory } from './sandbox-costs.ts';
 import { measureFleetEcho } from './sandbox-fleet.ts';
+import { reportFeedLoad } from './load-table.ts';
+import { classTableHeader, describeClass, largestUnder, measureClass } from './workshop-class.ts';
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 const lines: string[] = [
@@ -58,4 +60,17 @@ const fleet = await measureFleetEcho();
 report(`- launching them, 4 at a time: ${fleet.launchAll}`);
 report(`- keystroke echo, all idle: ${fleet.echoIdle}`);
 report(`- keystroke echo while one runs a fork bomb: ${fleet.echoBesideBomb}`);
+report('');
+report('## A workshop on this machine: N students each with a shell, a running app and a key every 3 s');
+for (const line of classTableHeader) report(line);
+const classes = [];
+for (const n of [20, 40, 60]) {
+  const result = await measureClass(n);
+  classes.push(result);
+  report(describeClass(result));
+}
+report(`- largest class measured with keystroke echo p99 < 50 ms: ${largestUnder(classes) ?? 'none'}`);
+report('');
+report('## Long polling at scale: the load tool against feed servers (target: lab 4 holds 10,000, p99 far below Tornado\'s)');
+await reportFeedLoad(report);
 writeFileSync(join(import.meta.dirname, 'results.md'), `${lines.join('\n')}\n`);

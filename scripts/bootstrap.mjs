@@ -81,22 +81,34 @@ const systemPackages = [
   { command: 'nginx', pkg: 'nginx-light', why: 'the nginx labs' },
   { command: 'redis-server', pkg: 'redis-server', why: 'the scaling lab' },
 ];
-const testPackages = [{ command: 'chromium', pkg: 'chromium', why: 'the browser tests' }];
+const testPackages = [
+  { command: 'chromium', pkg: 'chromium', why: 'the browser tests' },
+  { module: 'tornado', pkg: 'python3-tornado', why: 'the Tornado peer of the load bench' },
+];
 
 function onPath(command) {
   const dirs = (process.env.PATH ?? '').split(delimiter).concat(['/usr/sbin', '/sbin']);
   return dirs.some((dir) => dir && existsSync(join(dir, command)));
 }
 
+/**
+ * A package is there when its command is on PATH, or (a Python library) the system's python3 imports it:
+ * the Debian package installs for that one, not for a pyenv or venv python3 earlier on PATH.
+ */
+function present(p) {
+  if (p.command) return onPath(p.command);
+  return spawnSync('/usr/bin/python3', ['-c', `import ${p.module}`], { stdio: 'ignore' }).status === 0;
+}
+
 /** Installs missing Debian packages when it can; otherwise says exactly what to run and carries on. */
 export function ensureSystemPackages(forTests) {
   const wanted = forTests ? systemPackages.concat(testPackages) : systemPackages;
-  const missing = wanted.filter((p) => !onPath(p.command));
+  const missing = wanted.filter((p) => !present(p));
   if (missing.length === 0) return;
   const names = missing.map((p) => p.pkg);
   const canInstall = process.platform === 'linux' && process.getuid?.() === 0 && onPath('apt-get');
   if (!canInstall) {
-    for (const p of missing) say(`${p.command} is missing, so ${p.why} is unavailable`);
+    for (const p of missing) say(`${p.command ?? p.pkg} is missing, so ${p.why} is unavailable`);
     say(`to install: sudo apt-get install -y ${names.join(' ')}`);
     return;
   }
@@ -105,7 +117,7 @@ export function ensureSystemPackages(forTests) {
     run('apt-get', ['update', '-qq'], { env });
     run('apt-get', ['install', '-y', '-qq', ...names], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   });
-  for (const p of missing) if (!onPath(p.command)) say(`${p.pkg} installed but ${p.command} is still not found`);
+  for (const p of missing) if (!present(p)) say(`${p.pkg} installed but ${p.command ?? `python3's ${p.module}`} is still not found`);
 }
 
 function hashOf(...parts) {
@@ -145,8 +157,21 @@ function treeFingerprint(dir, into) {
 
 const buildInputs = ['site', 'labs', 'server/contracts', 'astro.config.mjs', 'package-lock.json'];
 
+/**
+ * Records each lab's experiment for browse mode (labs/<lab>/recording.json) where the lab or the recorder
+ * changed since its last recording; a lab whose recording fails shows none, and the build goes on.
+ */
+function ensureRecordings(toolchain) {
+  const result = spawnSync(join(toolchain.binDir, 'node'), [join(root, 'scripts', 'record-runs.ts'), '--changed'], {
+    cwd: root, env: toolEnv(toolchain), stdio: 'inherit',
+  });
+  if (result.status !== 0) say('some labs have no recorded run for browse mode (see above); the build goes on without them');
+}
+
 /** Builds the site when any of its inputs changed since the last build. */
 export function ensureBuild(toolchain) {
+  // First, since the recordings are inputs of the site.
+  ensureRecordings(toolchain);
   const parts = [];
   for (const input of buildInputs) {
     const path = join(root, input);

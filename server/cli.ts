@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { parseCommandLine, usage, UsageError, type Command } from './cli/args.ts';
 import { formatReport } from './cli/format-report.ts';
 import { checkWorkspace } from './cli/check-command.ts';
-import { startPlayground } from './playground.ts';
-import { createLog } from './log.ts';
+import { startPlayground, type Playground } from './playground.ts';
+import { startWorkshop } from './workshop/start.ts';
+import { createLog, type Log } from './log.ts';
 import { version } from './version.ts';
 
 async function start(command: Extract<Command, { command: 'start' }>): Promise<void> {
@@ -14,6 +15,18 @@ async function start(command: Extract<Command, { command: 'start' }>): Promise<v
   log(`cometlab ${version}: ${playground.labs.size} lab(s); data in ${command.dataDir}`);
   log(status.sandboxed ? `sandbox: ${status.reason}` : `WARNING: ${status.reason}`);
   process.stdout.write(`cometlab is running at ${playground.url}/\n`);
+  stopOnSignals(playground, log);
+}
+
+async function workshop(command: Extract<Command, { command: 'workshop' }>): Promise<void> {
+  const log = createLog();
+  const { playground, banner } = await startWorkshop(command, log);
+  log(`sandbox: ${playground.launcher.status.reason}`);
+  process.stdout.write(`${banner}\n`);
+  stopOnSignals(playground, log);
+}
+
+function stopOnSignals(playground: Playground, log: Log): void {
   let firstSignalAt = 0;
   const shutDown = (signal: string) => {
     // A terminal's Ctrl-C reaches this process twice (directly, and forwarded by the launcher script).
@@ -64,6 +77,7 @@ async function main(): Promise<void> {
     if (command.command === 'help') process.stdout.write(`${usage[command.topic ?? 'main'] ?? usage.main}\n`);
     else if (command.command === 'version') process.stdout.write(`${version}\n`);
     else if (command.command === 'start') await start(command);
+    else if (command.command === 'workshop') await workshop(command);
     else await check(command);
   } catch (error) {
     process.stderr.write(`cometlab: ${explain(error)}\n`);

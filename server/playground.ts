@@ -17,6 +17,11 @@ import { loadSiteHandler, type SiteHandler } from './http/site.ts';
 import { attachWebSockets } from './ws/upgrade.ts';
 import type { Log } from './log.ts';
 import { version } from './version.ts';
+import { openWorkshop, type WorkshopSettings } from './workshop/open.ts';
+import type { Workshop } from './workshop/workshop.ts';
+import { handleInstructorLink } from './http/workshop-routes.ts';
+import { DEFAULT_LIMITS } from './sandbox/limits/config.ts';
+import { availableParallelism } from 'node:os';
 
 export interface PlaygroundOptions {
   host: string;
@@ -29,21 +34,53 @@ export interface PlaygroundOptions {
   launcher?: Launcher;
   /** Stop a learner's sandbox after this long away (no open socket, no API call); default 30 min. */
   idleTimeoutMs?: number;
+  /** Workshop mode: a learner per student, identified by cookie; needs a working bwrap sandbox. */
+  workshop?: WorkshopSettings & { classSize?: number };
 }
 
 export interface Playground {
   url: string;
   launcher: Launcher;
   labs: Map<string, Lab>;
+  workshop?: Workshop;
   close(): Promise<void>;
 }
 
 /** What both the standalone server and the dev server need: labs, the launcher, the learner, the API. */
-export async function createContext(options: Pick<PlaygroundOptions, 'dataDir' | 'log' | 'launcher' | 'idleTimeoutMs'>) {
+export async function createContext(options: Pick<PlaygroundOptions, 'dataDir' | 'log' | 'launcher' | 'idleTimeoutMs' | 'workshop'>) {
   await mkdir(options.dataDir, { recursive: true });
   const runRoot = await createRunRoot();
-  const [labs, launcher] = await Promise.all([loadLabs(), options.launcher ?? chooseLauncher({ allowPlain: true })]);
+  const workshop = options.workshop;
+  const choose = () => workshop
+    ? chooseLauncher({ allowPlain: false, bwrap: { limits: { cpuCores: workshopCpuCores(workshop.classSize ?? 30) } } })
+    : chooseLauncher({ allowPlain: true });
+  const [labs, launcher] = await Promise.all([loadLabs(), options.launcher ?? choose()]);
   const progress = openProgressStore(join(options.dataDir, 'cometlab.db'));
+  if (workshop) {
+    let opened;
+    try {
+      opened = openWorkshop({ ...workshop, dataDir: options.dataDir, runRoot, labs, launcher, progress, log: options.log, idleTimeoutMs: options.idleTimeoutMs });
+    } catch (error) {
+      progress.close();
+      await rm(runRoot, { recursive: true, force: true });
+      throw error;
+    }
+    const context: ApiContext = {
+      version,
+      mode: 'workshop',
+      launcher: launcher.status,
+      labs,
+      progress: opened.progress,
+      workshop: opened.workshop,
+      learnerFor: (req, lab) => opened.workshop.learnerFor(req, lab),
+    };
+    const close = async () => {
+      await opened.close();
+      progress.close();
+      await rm(runRoot, { recursive: true, force: true });
+    };
+    return { context, launcher, labs, close };
+  }
   const learner = new Learner('local', options.dataDir, runRoot, launcher, options.log, {
     idleTimeoutMs: options.idleTimeoutMs,
     labCommands: (self) => {
@@ -74,6 +111,14 @@ export function apiMiddleware(context: ApiContext, hosts: HostPolicy, log: Log) 
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
     if (!hostAllowed(req, hosts)) {
       sendError(res, new HttpError(421, 'wrong_host', 'This playground does not answer to that host name.'), log);
+      return;
+    }
+    if (context.workshop && /^\/workshop\/instructor\/?\?(.*&)?token=/.test(req.url ?? '')) {
+      try {
+        handleInstructorLink(req, res, context.workshop);
+      } catch (error) {
+        sendError(res, error, log);
+      }
       return;
     }
     if (!(req.url ?? '').startsWith('/api/')) {
@@ -113,10 +158,13 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;
+  const url = `http://${shownHost}:${address.port}`;
+  context.workshop?.setBaseUrl(url);
   return {
-    url: `http://${shownHost}:${address.port}`,
+    url,
     launcher,
     labs,
+    workshop: context.workshop,
     close() {
       closing ??= (async () => {
         for (const ws of wss.clients) ws.close(1001, 'the playground is shutting down');
@@ -130,4 +178,14 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       return closing;
     },
   };
+}
+
+/**
+ * Each student's CPU quota on a shared machine: a runaway loop must not take more than its part, yet a
+ * student starting node must not crawl. Not all students burn CPU at once, so the machine's cores are
+ * shared among a quarter of the class, within [0.25, 1] core (cpu weight keeps it fair under contention).
+ */
+export function workshopCpuCores(classSize: number, cores = availableParallelism()): number {
+  const share = cores / Math.max(1, Math.ceil(classSize / 4));
+  return Math.min(DEFAULT_LIMITS.cpuCores, Math.max(0.25, Math.round(share * 100) / 100));
 }

@@ -74,7 +74,7 @@ export const loadRunBodySchema = z.strictObject({
   timeoutS: z.number().min(0.1).max(120).default(10),
   durationS: z.number().min(1).max(300).default(20),
   /** Publish a stamped message this often; 0: never. */
-  publishEveryMs: z.number().int().min(0).max(60_000).default(5000),
+  publishEveryMs: z.number().int().min(0).max(60_000).refine((ms) => ms === 0 || ms >= 50, 'publish never (0) or at most every 50 ms').default(5000),
 });
 export type LoadRunBody = z.input<typeof loadRunBodySchema>;
 
@@ -126,6 +126,8 @@ export const lagSampleSchema = z.object({
 });
 export type LagSample = z.infer<typeof lagSampleSchema>;
 export const lagBodySchema = z.strictObject({ on: z.boolean() });
+/** Whether the learner's meter now runs for the lab (one meter per learner: turning it on elsewhere moves it). */
+export const lagAnswerSchema = z.object({ lab: z.string(), on: z.boolean() });
 
 // --- Timeout chain: Try it ---
 
@@ -166,6 +168,11 @@ export const nginxReloadAnswerSchema = z.object({
   output: z.string(),
   errors: z.array(z.object({ line: z.number().int().nullable(), message: z.string() })),
 });
+/** GET instruments/nginx/log?log=error|access&lines=N: the last N lines of one log. */
+export const nginxLogQuerySchema = z.strictObject({
+  log: z.enum(['error', 'access']),
+  lines: z.coerce.number().int().min(1).max(1000).default(100),
+});
 export const accessLogEntrySchema = z.object({
   at: z.string(),
   request: z.string(),
@@ -177,6 +184,13 @@ export const accessLogEntrySchema = z.object({
   raw: z.string(),
 });
 export type AccessLogEntry = z.infer<typeof accessLogEntrySchema>;
+
+export const nginxLogAnswerSchema = z.object({
+  log: z.enum(['error', 'access']),
+  lines: z.array(z.string()),
+  /** The access log's lines read as entries (those that fit its format); empty for the error log. */
+  access: z.array(accessLogEntrySchema),
+});
 
 // --- The /ws/instruments channel (server -> page only) ---
 
@@ -190,6 +204,8 @@ export const instrumentMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('nginx-log'), lab: z.string(), log: z.enum(['error', 'access']), lines: z.array(z.string()), access: z.array(accessLogEntrySchema) }),
   /** Sent when the page is too slow to read: this many exchanges were merged away instead of queued. */
   z.object({ type: z.literal('dropped'), lab: z.string(), exchanges: z.number().int() }),
+  /** The channel refused something (the page sent a message; it only listens). */
+  z.object({ type: z.literal('error'), lab: z.string(), code: z.string(), message: z.string() }),
 ]);
 export type InstrumentMessage = z.infer<typeof instrumentMessageSchema>;
 

@@ -3,6 +3,7 @@
 // trusts nothing in it: it validates it here and acts only for the learner whose sandbox sent it.
 // The CLI and the supervisor import only the types (zod is not mounted in the sandbox).
 import { z } from 'zod';
+import { loadRunBodySchema } from './instruments.ts';
 import { labIdSchema } from './lab.ts';
 
 /** A request line larger than this is refused by the supervisor before it reaches the host. */
@@ -10,10 +11,22 @@ export const LAB_REQUEST_MAX_BYTES = 4096;
 export const LAB_ANSWER_MAX_CHARS = 64 * 1024;
 export const MAX_LOG_LINES = 500;
 
-export const labCommandSchema = z.enum(['run', 'stop', 'check', 'status', 'hint', 'reset', 'nginx']);
+export const labCommandSchema = z.enum(['run', 'stop', 'check', 'status', 'hint', 'reset', 'nginx', 'load']);
 export type LabCommand = z.infer<typeof labCommandSchema>;
 export const nginxActionSchema = z.enum(['start', 'reload', 'stop', 'logs']);
 export type NginxAction = z.infer<typeof nginxActionSchema>;
+
+/**
+ * `lab load`: start a run of simulated clients (the page's panel's body), then ask for its state until it
+ * ends, or stop it. The answer's text to a load request that succeeds is the run's LoadRunState as JSON,
+ * which the CLI draws (a progress bar, then the summary table).
+ */
+export const loadRequestSchema = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('start'), run: loadRunBodySchema }),
+  z.strictObject({ action: z.literal('status') }),
+  z.strictObject({ action: z.literal('stop') }),
+]);
+export type LoadRequest = z.input<typeof loadRequestSchema>;
 
 export const labRequestSchema = z.strictObject({
   command: labCommandSchema,
@@ -29,6 +42,8 @@ export const labRequestSchema = z.strictObject({
   action: nginxActionSchema.nullable(),
   /** `lab nginx logs --lines N`. */
   lines: z.number().int().min(1).max(MAX_LOG_LINES).nullable(),
+  /** `lab load ...`; absent for every other command. */
+  load: loadRequestSchema.optional(),
 });
 export type LabRequest = z.infer<typeof labRequestSchema>;
 

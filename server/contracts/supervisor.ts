@@ -47,6 +47,8 @@ export const supervisorMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('app-output'), stream: z.enum(['stdout', 'stderr', 'system']), text: z.string().max(MAX_TEXT) }),
   z.object({ type: z.literal('service-state'), service: serviceNameSchema, state: appStateSchema }),
   z.object({ type: z.literal('service-output'), service: serviceNameSchema, stream: z.enum(['stdout', 'stderr', 'system']), text: z.string().max(MAX_TEXT) }),
+  /** The app's event-loop delay, the largest over the last quarter second, from the supervisor's lag preload. */
+  z.object({ type: z.literal('app-lag'), maxMs: z.number().nonnegative().max(600_000) }),
   z.object({ type: z.literal('reply'), req: requestId, error: z.string().max(MAX_TEXT).nullable(), state: appStateSchema }),
   /** The learner typed `lab ...`: the request is theirs, unvalidated (labRequestSchema judges it, not this). */
   z.object({ type: z.literal('lab-command'), req: requestId, request: z.unknown() }),

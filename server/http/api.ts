@@ -11,6 +11,8 @@ import { readJsonBody } from './body.ts';
 import { HttpError, badRequest, notFound, sendJson } from './errors.ts';
 import { instrumentRoutes } from './instrument-routes.ts';
 import { panelRoutes } from './panel-routes.ts';
+import type { Workshop } from '../workshop/workshop.ts';
+import { handleWorkshopApi } from './workshop-routes.ts';
 
 /** A route table keyed by the path after the lab (`run`, `instruments/load`, ...). */
 export type Routes = Record<string, Partial<Record<string, Handler>>>;
@@ -21,7 +23,10 @@ export interface ApiContext {
   launcher: LauncherStatus;
   labs: Map<string, Lab>;
   progress: ProgressStore;
-  learnerFor(req: IncomingMessage): Promise<Learner>;
+  /** The lab, when the request is about one: a workshop refuses labs the class has not reached yet. */
+  learnerFor(req: IncomingMessage, lab?: Lab): Promise<Learner>;
+  /** Present in workshop mode: /api/workshop/* and the identity of every learner. */
+  workshop?: Workshop;
 }
 
 export type Handler = (req: IncomingMessage, lab: Lab, learner: Learner, rest: string[], context: ApiContext) => Promise<unknown>;
@@ -63,7 +68,8 @@ function segmentsOf(url: string): string[] {
 }
 
 export async function handleApi(req: IncomingMessage, res: ServerResponse, context: ApiContext): Promise<void> {
-  const [, resource, labSegment, action = '', ...rest] = segmentsOf(req.url ?? '/');
+  const segments = segmentsOf(req.url ?? '/');
+  const [, resource, labSegment, action = '', ...rest] = segments;
   const labId = labSegment || undefined;
   const method = req.method ?? 'GET';
   if (resource === 'status' && labId === undefined) {
@@ -82,6 +88,11 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, conte
     sendJson(res, 200, { labs: context.progress.progress(learner.id) });
     return;
   }
+  if (resource === 'workshop') {
+    if (!context.workshop) throw notFound('This playground is not running a workshop.');
+    await handleWorkshopApi(req, res, context.workshop, segments.slice(2));
+    return;
+  }
   if (resource !== 'labs' || labId === undefined) throw notFound('No such API route.');
   const lab = context.labs.get(labId);
   if (!lab) throw notFound(`There is no lab called "${labId}".`);
@@ -90,7 +101,7 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, conte
   if (action !== 'instruments' && (action === 'files') !== (rest.length > 0)) throw notFound('No such API route.');
   const handler = route[method];
   if (!handler) throw methodNotAllowed(Object.keys(route));
-  const learner = await context.learnerFor(req);
+  const learner = await context.learnerFor(req, lab);
   sendJson(res, 200, await handler(req, lab, learner, rest, context));
 }
 

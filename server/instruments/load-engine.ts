@@ -1,22 +1,40 @@
-// Simulated clients against a feed (DESIGN §6): N clients short- or long-polling with cursors, and an
-// optional publisher that stamps each message with its send time, so each delivery has a delay. It
-// stops by itself, keeps memory bounded (a delay reservoir, error counts by kind), and measures its
-// own CPU per delivery, since at thousands of clients the tool can be the bottleneck it reports on.
+// Simulated clients against a feed (DESIGN §6): N clients short- or long-polling with cursors (or, to
+// compare, half of each on the same feed), and an optional publisher that stamps each message with its
+// send time, so each delivery has a delay. It stops by itself, keeps memory bounded (a delay reservoir
+// per group, error counts by kind), and measures its own CPU per delivery, since at thousands of clients
+// the tool can be the bottleneck it reports on. It reaches the target over TCP, or through any connect
+// function (a sandbox's relay), and reports every exchange to a tap (the timeline) when given one.
 import { randomUUID } from 'node:crypto';
-import { Agent, request, type ClientRequest } from 'node:http';
-import type { Socket } from 'node:net';
-import { pollAnswerSchema, statsAnswerSchema } from '../checks/feed.ts';
-import { parseLoadOptions, type LoadOptions, type LoadOptionsInput } from './load-options.ts';
+import type { Agent } from 'node:http';
+import { z } from 'zod';
+import { pollAnswerSchema, publishAnswerSchema, statsAnswerSchema } from '../checks/feed.ts';
+import { loadOptionsSchema, type LoadOptions } from './load-options.ts';
 import { computeRates, summariseDelays, type DelaySummary, type LoadCounters, type LoadRates } from './rates.ts';
-import { createReservoir } from './reservoir.ts';
+import { createReservoir, type Reservoir } from './reservoir.ts';
+import { createSender, errorKind, makeAgent, type Answer, type Connect } from './load-request.ts';
+import type { TrafficTap } from './traffic-recorder.ts';
 
-export interface LoadSummary {
-  mode: LoadOptions['mode'];
+export type PollMode = 'short' | 'long';
+export type LoadMode = PollMode | 'compare';
+
+/** The engine's options: load-options.ts's, where the mode may also be `compare`. */
+export const engineOptionsSchema = loadOptionsSchema.extend({ mode: z.enum(['short', 'long', 'compare']) });
+export type LoadInput = z.input<typeof engineOptionsSchema>;
+type EngineOptions = Omit<LoadOptions, 'mode'> & { mode: LoadMode };
+
+export interface LoadHooks {
+  signal?: AbortSignal;
+  /** Reaches the baseUrl's port some other way than TCP (the sandbox relay); may be asynchronous. */
+  connect?: Connect;
+  tap?: TrafficTap;
+}
+
+export interface LoadGroupSummary {
+  mode: PollMode;
   clients: number;
-  elapsedMs: number;
   counters: LoadCounters & {
-    published: number;
-    publishErrors: number;
+    /** Polls waiting for their answer right now. */
+    open: number;
     /** Polls still open when the run stopped: cut, counted neither as requests nor as errors. */
     unfinished: number;
   };
@@ -25,91 +43,75 @@ export interface LoadSummary {
   rates: LoadRates;
   /** Delays from publish to delivery of this run's own messages, in ms. */
   delayMs: DelaySummary | null;
+}
+
+export interface LoadSummary {
+  mode: LoadMode;
+  clients: number;
+  elapsedMs: number;
+  published: number;
+  publishErrors: number;
+  /** One group per poll mode: a compare run has a short and a long one. */
+  groups: LoadGroupSummary[];
   /** This process's CPU time over the run, whole and per delivery. */
   cost: { cpuMs: number; cpuUsPerDelivery: number | null };
 }
 
-const MAX_ANSWER_BYTES = 1024 * 1024;
+export interface LoadRun {
+  readonly options: EngineOptions;
+  /** The counters so far (while running) or final (after done). */
+  snapshot(): LoadSummary;
+  stop(): void;
+  readonly done: Promise<LoadSummary>;
+}
+
+interface Group {
+  mode: PollMode;
+  clients: number;
+  agent: Agent;
+  counters: LoadGroupSummary['counters'];
+  errors: Record<string, number>;
+  delays: Reservoir;
+  maxDelay: number;
+}
+
 const LONG_POLL_GRACE_MS = 10_000;
 const SHORT_POLL_TIMEOUT_MS = 10_000;
 const LONG_POLL_RETRY_MS = 500;
-
-class LoadError extends Error {
-  kind: string;
-  constructor(kind: string) {
-    super(kind);
-    this.kind = kind;
-  }
-}
-
-function errorKind(error: unknown): string {
-  if (error instanceof LoadError) return error.kind;
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ECONNREFUSED') return 'refused';
-  if (code === 'ECONNRESET') return 'reset';
-  return code ?? 'other';
-}
 
 /** Milliseconds since the epoch with sub-millisecond precision, for delays of a few ms. */
 function now(): number {
   return performance.timeOrigin + performance.now();
 }
 
-export async function runLoad(input: LoadOptionsInput, signal?: AbortSignal): Promise<LoadSummary> {
-  const options = parseLoadOptions(input);
-  const { baseUrl, clients, mode } = options;
+export function startLoad(input: LoadInput, hooks: LoadHooks = {}): LoadRun {
+  const options: EngineOptions = engineOptionsSchema.parse(input);
+  const { clients, mode } = options;
+  const tap = hooks.tap;
+  const url = new URL(options.baseUrl);
+  const port = Number(url.port);
   const runId = randomUUID();
-  const pollAgent = new Agent({ keepAlive: true, maxSockets: clients, maxFreeSockets: clients });
-  const publishAgent = new Agent({ keepAlive: true, maxSockets: 1 });
-
-  const counters = { requests: 0, empty: 0, deliveries: 0, bytesIn: 0, bytesOut: 0, errors: 0, published: 0, publishErrors: 0, unfinished: 0 };
-  const errors: Record<string, number> = {};
-  const delays = createReservoir(options.sampleCapacity);
-  let maxDelay = 0;
-  const inflight = new Set<ClientRequest>();
+  const shortClients = mode === 'compare' ? Math.ceil(clients / 2) : mode === 'short' ? clients : 0;
+  const group = (pollMode: PollMode, count: number): Group => ({
+    mode: pollMode,
+    clients: count,
+    agent: makeAgent(count, port, hooks.connect),
+    counters: { requests: 0, empty: 0, deliveries: 0, bytesIn: 0, bytesOut: 0, errors: 0, open: 0, unfinished: 0 },
+    errors: {},
+    delays: createReservoir(options.sampleCapacity),
+    maxDelay: 0,
+  });
+  const groups = [group('short', shortClients), group('long', clients - shortClients)].filter((g) => g.clients > 0);
+  const publishAgent = makeAgent(1, port, hooks.connect);
+  const publishing = { published: 0, publishErrors: 0 };
   const wakers = new Set<() => void>();
   let stopped = false;
-
-  // Bytes on the wire, headers included, counted per poll socket when it closes or when the run ends.
-  const sockets = new Set<Socket>();
-  const tracked = new WeakSet<Socket>();
-  function track(socket: Socket): void {
-    if (tracked.has(socket)) return;
-    tracked.add(socket);
-    sockets.add(socket);
-    socket.once('close', () => {
-      if (!sockets.delete(socket)) return;
-      counters.bytesIn += socket.bytesRead;
-      counters.bytesOut += socket.bytesWritten;
-    });
-  }
-
-  function send(agent: Agent, method: string, path: string, timeoutMs: number, body?: string): Promise<{ status: number; text: string }> {
-    return new Promise((resolve, reject) => {
-      const headers = body === undefined ? {} : { 'content-type': 'application/json' };
-      const req = request(`${baseUrl}${path}`, { method, agent, headers, timeout: timeoutMs }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_ANSWER_BYTES) req.destroy(new LoadError('too-large'));
-          else chunks.push(chunk);
-        });
-        res.on('end', () => {
-          inflight.delete(req);
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
-        });
-      });
-      inflight.add(req);
-      if (agent === pollAgent) req.on('socket', track);
-      req.on('timeout', () => req.destroy(new LoadError('timeout')));
-      req.on('error', (error) => {
-        inflight.delete(req);
-        reject(error);
-      });
-      req.end(body);
-    });
-  }
+  let startedAt: number | undefined;
+  let endedAt: number | undefined;
+  let cpuBefore: NodeJS.CpuUsage | undefined;
+  let cpuSpent: NodeJS.CpuUsage | undefined;
+  const sender = createSender(url, tap, () => stopped);
+  const send = sender.send;
 
   function sleepUntil(at: number): Promise<void> {
     return new Promise((resolve) => {
@@ -128,88 +130,101 @@ export async function runLoad(input: LoadOptionsInput, signal?: AbortSignal): Pr
     if (stopped) return;
     stopped = true;
     for (const wake of wakers) wake();
-    for (const req of inflight) req.destroy();
+    sender.abortAll();
   }
 
-  function countError(kind: string): void {
-    counters.errors += 1;
-    errors[kind] = (errors[kind] ?? 0) + 1;
+  function countError(g: Group, kind: string): void {
+    g.counters.errors += 1;
+    g.errors[kind] = (g.errors[kind] ?? 0) + 1;
   }
 
-  /** Counts one answered poll and returns the cursor to ask from next. */
-  function answered(status: number, text: string, cursor: number, receivedAt: number): number {
-    counters.requests += 1;
-    if (status === 204) {
-      counters.empty += 1;
-      return cursor;
-    }
-    if (status !== 200) {
-      countError(`http-${status}`);
-      return cursor;
-    }
-    let parsed;
-    try {
-      parsed = pollAnswerSchema.safeParse(JSON.parse(text));
-    } catch {
-      parsed = undefined;
-    }
-    if (!parsed?.success) {
-      countError('bad-answer');
-      return cursor;
-    }
-    for (const message of parsed.data.messages) {
-      if (message.id <= cursor) continue;
-      counters.deliveries += 1;
-      const data = message.data as { run?: unknown; sentAt?: unknown } | null;
-      if (data !== null && typeof data === 'object' && data.run === runId && typeof data.sentAt === 'number') {
-        const delay = receivedAt - data.sentAt;
-        delays.add(delay);
-        maxDelay = Math.max(maxDelay, delay);
+  /** Counts one answered poll, reports it to the tap, and returns the cursor to ask from next. */
+  function answered(g: Group, answer: Answer, cursor: number, receivedAt: number): number {
+    const { status, text } = answer;
+    g.counters.requests += 1;
+    g.counters.bytesIn += answer.bytesIn;
+    g.counters.bytesOut += answer.bytesOut;
+    let messages: number | null = null;
+    let next = cursor;
+    if (status === 204) g.counters.empty += 1;
+    else if (status !== 200) countError(g, `http-${status}`);
+    else {
+      let parsed;
+      try {
+        parsed = pollAnswerSchema.safeParse(JSON.parse(text));
+      } catch {
+        parsed = undefined;
+      }
+      if (!parsed?.success) countError(g, 'bad-answer');
+      else {
+        messages = parsed.data.messages.length;
+        // A short poll that found nothing is an empty answer too, whether the app says 200 [] or 204.
+        if (messages === 0) g.counters.empty += 1;
+        for (const message of parsed.data.messages) {
+          if (message.id <= cursor) continue;
+          g.counters.deliveries += 1;
+          const data = message.data as { run?: unknown; sentAt?: unknown } | null;
+          if (data !== null && typeof data === 'object' && data.run === runId && typeof data.sentAt === 'number') {
+            const delay = receivedAt - data.sentAt;
+            g.delays.add(delay);
+            g.maxDelay = Math.max(g.maxDelay, delay);
+          }
+        }
+        next = Math.max(cursor, parsed.data.cursor);
       }
     }
-    return Math.max(cursor, parsed.data.cursor);
+    answer.exchange?.end({ status, messages, failure: null, bytesIn: answer.bytesIn, bytesOut: answer.bytesOut, responseBody: text });
+    return next;
   }
 
-  async function client(index: number, startCursor: number, startedAt: number): Promise<void> {
+  async function client(g: Group, index: number, startCursor: number): Promise<void> {
     let cursor = startCursor;
+    const lane = mode === 'compare' ? `${g.mode[0]}${index}` : `c${index}`;
     // Short pollers spread over one interval, as real ones would be, rather than all on the same beat.
-    let nextAt = startedAt + (index * options.intervalMs) / clients;
-    const query = mode === 'short' ? '&timeout=0' : `&timeout=${options.timeoutS}`;
-    const timeoutMs = mode === 'short' ? SHORT_POLL_TIMEOUT_MS : options.timeoutS * 1000 + LONG_POLL_GRACE_MS;
+    let nextAt = startedAt! + (index * options.intervalMs) / g.clients;
+    const query = g.mode === 'short' ? '&timeout=0' : `&timeout=${options.timeoutS}`;
+    const timeoutMs = g.mode === 'short' ? SHORT_POLL_TIMEOUT_MS : options.timeoutS * 1000 + LONG_POLL_GRACE_MS;
     while (!stopped) {
-      if (mode === 'short') {
+      if (g.mode === 'short') {
         await sleepUntil(nextAt);
         if (stopped) break;
         // A timer may wake a fraction of a ms early, so step at least once; skip beats a slow answer missed.
         do nextAt += options.intervalMs; while (nextAt <= now());
       }
+      g.counters.open += 1;
       try {
-        const { status, text } = await send(pollAgent, 'GET', `/poll?since=${cursor}${query}`, timeoutMs);
-        cursor = answered(status, text, cursor, now());
-        if (mode === 'long' && status !== 200 && status !== 204) await sleepUntil(now() + LONG_POLL_RETRY_MS);
+        const answer = await send(g.agent, 'GET', `/poll?since=${cursor}${query}`, timeoutMs, lane);
+        g.counters.open -= 1;
+        cursor = answered(g, answer, cursor, now());
+        if (g.mode === 'long' && answer.status !== 200 && answer.status !== 204) await sleepUntil(now() + LONG_POLL_RETRY_MS);
       } catch (error) {
+        g.counters.open -= 1;
         if (stopped) {
-          counters.unfinished += 1;
+          g.counters.unfinished += 1;
           break;
         }
-        counters.requests += 1;
-        countError(errorKind(error));
-        if (mode === 'long') await sleepUntil(now() + LONG_POLL_RETRY_MS);
+        g.counters.requests += 1;
+        countError(g, errorKind(error));
+        if (g.mode === 'long') await sleepUntil(now() + LONG_POLL_RETRY_MS);
       }
     }
   }
 
-  async function publisher(everyMs: number, startedAt: number): Promise<void> {
+  async function publisher(everyMs: number): Promise<void> {
     // Half a period in, so a run of k periods holds k publishes, each away from the short pollers' beat edges.
-    for (let seq = 0, at = startedAt + everyMs / 2; ; seq += 1, at += everyMs) {
+    for (let seq = 0, at = startedAt! + everyMs / 2; ; seq += 1, at += everyMs) {
       await sleepUntil(at);
       if (stopped) return;
+      const sentAt = now();
       try {
-        const { status } = await send(publishAgent, 'POST', '/publish', SHORT_POLL_TIMEOUT_MS, JSON.stringify({ run: runId, seq, sentAt: now() }));
-        if (status === 200) counters.published += 1;
-        else counters.publishErrors += 1;
+        const answer = await send(publishAgent, 'POST', '/publish', SHORT_POLL_TIMEOUT_MS, 'publisher', JSON.stringify({ run: runId, seq, sentAt }));
+        answer.exchange?.end({ status: answer.status, messages: null, failure: null, bytesIn: answer.bytesIn, bytesOut: answer.bytesOut, responseBody: answer.text });
+        const published = answer.status === 200 ? parseJson(answer.text, publishAnswerSchema) : undefined;
+        if (published) publishing.published += 1;
+        else publishing.publishErrors += 1;
+        tap?.published({ at: sentAt, id: published?.id ?? null, waiters: published?.waiters ?? null });
       } catch {
-        if (!stopped) counters.publishErrors += 1;
+        if (!stopped) publishing.publishErrors += 1;
       }
     }
   }
@@ -217,45 +232,67 @@ export async function runLoad(input: LoadOptionsInput, signal?: AbortSignal): Pr
   /** The feed's last id, so only messages from this run on count; an app without /stats is read from 0. */
   async function lastId(): Promise<number> {
     try {
-      const { status, text } = await send(publishAgent, 'GET', '/stats', SHORT_POLL_TIMEOUT_MS);
-      const stats = status === 200 ? statsAnswerSchema.safeParse(JSON.parse(text)) : undefined;
-      return stats?.success ? stats.data.last_id : 0;
+      const answer = await send(publishAgent, 'GET', '/stats', SHORT_POLL_TIMEOUT_MS, 'publisher');
+      answer.exchange?.end({ status: answer.status, messages: null, failure: null, bytesIn: answer.bytesIn, bytesOut: answer.bytesOut, responseBody: answer.text });
+      return (answer.status === 200 ? parseJson(answer.text, statsAnswerSchema)?.last_id : undefined) ?? 0;
     } catch {
       return 0;
     }
   }
 
-  const startCursor = await lastId();
-  const cpuBefore = process.cpuUsage();
-  const startedAt = now();
-  const timer = setTimeout(stop, options.durationMs);
-  signal?.addEventListener('abort', stop, { once: true });
-  if (signal?.aborted) stop();
-  const loops = Array.from({ length: clients }, (_, index) => client(index, startCursor, startedAt));
-  if (options.publishEveryMs !== undefined) loops.push(publisher(options.publishEveryMs, startedAt));
-  await Promise.all(loops);
-  clearTimeout(timer);
-  signal?.removeEventListener('abort', stop);
-  const elapsedMs = now() - startedAt;
-  const cpu = process.cpuUsage(cpuBefore);
-
-  for (const socket of sockets) {
-    counters.bytesIn += socket.bytesRead;
-    counters.bytesOut += socket.bytesWritten;
+  function snapshot(): LoadSummary {
+    const elapsedMs = startedAt === undefined ? 0 : (endedAt ?? now()) - startedAt;
+    const cpu = cpuSpent ?? (cpuBefore ? process.cpuUsage(cpuBefore) : { user: 0, system: 0 });
+    const cpuUs = cpu.user + cpu.system;
+    const deliveries = groups.reduce((sum, g) => sum + g.counters.deliveries, 0);
+    return {
+      mode,
+      clients,
+      elapsedMs,
+      ...publishing,
+      groups: groups.map((g) => ({
+        mode: g.mode,
+        clients: g.clients,
+        counters: { ...g.counters },
+        errors: { ...g.errors },
+        rates: computeRates(g.counters, Math.max(elapsedMs, 1)),
+        delayMs: summariseDelays(g.delays.samples, g.delays.seen, g.maxDelay),
+      })),
+      cost: { cpuMs: cpuUs / 1000, cpuUsPerDelivery: deliveries > 0 ? cpuUs / deliveries : null },
+    };
   }
-  sockets.clear();
-  pollAgent.destroy();
-  publishAgent.destroy();
 
-  const cpuMs = (cpu.user + cpu.system) / 1000;
-  return {
-    mode,
-    clients,
-    elapsedMs,
-    counters,
-    errors,
-    rates: computeRates(counters, elapsedMs),
-    delayMs: summariseDelays(delays.samples, delays.seen, maxDelay),
-    cost: { cpuMs, cpuUsPerDelivery: counters.deliveries > 0 ? (cpu.user + cpu.system) / counters.deliveries : null },
-  };
+  async function run(): Promise<LoadSummary> {
+    hooks.signal?.addEventListener('abort', stop, { once: true });
+    if (hooks.signal?.aborted) stop();
+    const startCursor = await lastId();
+    cpuBefore = process.cpuUsage();
+    startedAt = now();
+    const timer = setTimeout(stop, options.durationMs);
+    const loops = groups.flatMap((g) => Array.from({ length: g.clients }, (_, index) => client(g, index, startCursor)));
+    if (options.publishEveryMs !== undefined) loops.push(publisher(options.publishEveryMs));
+    await Promise.all(loops);
+    clearTimeout(timer);
+    hooks.signal?.removeEventListener('abort', stop);
+    endedAt = now();
+    cpuSpent = process.cpuUsage(cpuBefore);
+    for (const g of groups) g.agent.destroy();
+    publishAgent.destroy();
+    return snapshot();
+  }
+
+  return { options, snapshot, stop, done: run() };
+}
+
+export function runLoad(input: LoadInput, hooks: LoadHooks = {}): Promise<LoadSummary> {
+  return startLoad(input, hooks).done;
+}
+
+function parseJson<T extends z.ZodType>(text: string, schema: T): z.infer<T> | undefined {
+  try {
+    const parsed = schema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import type { AppState } from '../contracts/api.ts';
 import type { CheckReport } from '../contracts/check.ts';
 import { labRequestSchema, LAB_ANSWER_MAX_CHARS, type LabAnswer, type LabRequest, type NginxAction } from '../contracts/lab-command.ts';
+import type { LoadRunState } from '../contracts/instruments.ts';
 import type { EventMessage } from '../contracts/terminal.ts';
+import { instrumentsFor } from '../instruments/hub.ts';
 import { formatReport } from '../cli/format-report.ts';
 import type { Lab } from '../labs/registry.ts';
 import { readInside, readTailInside } from '../workspace/safe-fs.ts';
@@ -114,7 +116,24 @@ export class LabCommands {
       case 'nginx':
         if (request.action === null) return answer(false, 'lab nginx needs start, reload, stop or logs.');
         return this.#nginx(lab, request.action, request.lines ?? DEFAULT_LOG_LINES);
+      case 'load':
+        if (request.load === undefined) return answer(false, 'lab load needs what to do (start, status or stop).');
+        return this.#load(lab, request.load);
     }
+  }
+
+  /** Simulated clients, as the page's panel runs them; a good answer's text is the run's state as JSON. */
+  async #load(lab: Lab, request: NonNullable<LabRequest['load']>): Promise<LabAnswer> {
+    const runs = instrumentsFor(this.#learner).loads;
+    let state: LoadRunState | null;
+    try {
+      if (request.action === 'start') state = (await runs.start(lab, request.run)).state;
+      else if (request.action === 'stop') state = await runs.stop(lab.meta.id);
+      else state = runs.state(lab.meta.id);
+    } catch (error) {
+      return answer(false, `lab load: ${problem(error)}`);
+    }
+    return state ? answer(true, JSON.stringify(state)) : answer(false, `lab load: there is no load run for lab ${lab.meta.id}.`);
   }
 
   /** Starts the app and waits (a little) for it to listen or fail; its output is shown when it fails. */

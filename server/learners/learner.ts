@@ -13,11 +13,14 @@ import { WorkspaceStore } from '../workspace/store.ts';
 import { runChecks } from '../checks/run-checks.ts';
 import { ensureLabServices, startLabService, type ServiceOwners } from './lab-services.ts';
 import { createHttpProbe } from '../checks/http-probe.ts';
+import { recordedProbe } from '../instruments/recorded-probe.ts';
+import { instrumentsFor } from '../instruments/hub.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Log } from '../log.ts';
 import { IdleWatch } from './idle.ts';
 import { TerminalSessions, TooManyTerminals } from './terminal-sessions.ts';
 import type { TerminalSession } from './terminal-session.ts';
+import { TerminalTap } from '../workshop/terminal-tap.ts';
 
 const LISTEN_WAIT_MS = 5_000;
 export const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
@@ -29,6 +32,10 @@ export interface LearnerOptions {
   idleTimeoutMs?: number;
   /** Makes the handler of this learner's `lab` commands (typed in their terminal); without it they are refused. */
   labCommands?: (learner: Learner) => (request: unknown) => Promise<LabAnswer>;
+  /** Workshop: stop the app (not the sandbox) after this long away, and start it again on return. */
+  appIdleTimeoutMs?: number;
+  /** Workshop: keep a tap on every shell so the instructor can watch it (see TerminalTap). */
+  watchable?: boolean;
 }
 
 export class Learner {
@@ -47,6 +54,12 @@ export class Learner {
   private readonly listeners = new Set<(event: EventMessage) => void>();
   private readonly log: Log;
   private readonly idle: IdleWatch;
+  private readonly appIdle: IdleWatch | undefined;
+  /** The app the away-stop stopped, to start again when the learner is back. */
+  private pausedApp: Lab | undefined;
+  private runningLab: Lab | undefined;
+  /** Terminal id -> tap, when watchable. */
+  readonly taps: Map<string, TerminalTap> | undefined;
   private readonly labCommands: ((request: unknown) => Promise<LabAnswer>) | undefined;
 
   /** runRoot: a short host-only folder (unix socket paths are limited to about 100 bytes). */
@@ -61,16 +74,45 @@ export class Learner {
     this.idle = new IdleWatch(idleMs, () => {
       if (this.sandboxPromise) void this.stopSandbox(`idle for ${Math.round(idleMs / 1000)} s`);
     });
+    if (options.appIdleTimeoutMs !== undefined) this.appIdle = new IdleWatch(options.appIdleTimeoutMs, () => void this.pauseApp());
+    if (options.watchable) this.taps = new Map();
+  }
+
+  private async pauseApp(): Promise<void> {
+    const lab = this.runningLab;
+    if (!lab || !this.sandboxPromise) return;
+    const state = await this.appState(lab);
+    if (state.state !== 'running' && state.state !== 'starting') return;
+    this.log(`away: stopping the app of ${lab.meta.id} until they are back`);
+    this.pausedApp = lab;
+    await this.stop(lab);
+  }
+
+  /** A sign of life after an away-stop: the app runs again as it was. */
+  private resumeApp(): void {
+    const lab = this.pausedApp;
+    if (!lab) return;
+    this.pausedApp = undefined;
+    this.log(`back: starting the app of ${lab.meta.id} again`);
+    this.run(lab).catch((error: Error) => this.log(`could not restart the app: ${error.message}`));
   }
 
   /** A sign of life (an API call): pushes the idle stop back. */
   touch(): void {
     this.idle.touch();
+    this.appIdle?.touch();
+    this.resumeApp();
   }
 
   /** Present until released (an open socket). */
   hold(): () => void {
-    return this.idle.hold();
+    const releaseApp = this.appIdle?.hold();
+    const release = this.idle.hold();
+    this.resumeApp();
+    return () => {
+      releaseApp?.();
+      release();
+    };
   }
 
   sandbox(): Promise<Sandbox> {
@@ -135,7 +177,11 @@ export class Learner {
   private forget(reason: string): void {
     this.terminals.lost(reason);
     this.appLab = undefined;
+    this.runningLab = undefined;
+    this.pausedApp = undefined;
     this.serviceLabs = {};
+    for (const tap of this.taps?.values() ?? []) tap.end(reason);
+    this.taps?.clear();
   }
 
   /** Work that must not be cut short by the idle stop. */
@@ -159,7 +205,13 @@ export class Learner {
         throw error;
       }
       const terminal = await (await this.sandbox()).openTerminal({ cwd: lab.meta.id, ...size });
-      return this.terminals.add(lab.meta.id, terminal, size);
+      const session = this.terminals.add(lab.meta.id, terminal, size);
+      // After the session: a terminal's first listener takes what the shell printed before anyone listened.
+      if (this.taps) {
+        this.taps.set(session.id, new TerminalTap(terminal));
+        terminal.onExit(() => this.taps!.delete(session.id));
+      }
+      return session;
     });
   }
 
@@ -213,6 +265,7 @@ export class Learner {
       if (this.appLab && this.appLab !== lab.meta.id) await sandbox.stopApp();
       await this.store.open(lab);
       this.appLab = lab.meta.id;
+      this.runningLab = lab;
       this.log(`starting node ${lab.meta.entry} in ~/${lab.meta.id}`);
       return sandbox.startApp({ cwd: lab.meta.id, entry: lab.meta.entry });
     });
@@ -258,7 +311,8 @@ export class Learner {
       if (state.state !== 'running' && state.state !== 'starting') await this.run(lab);
       await waitForListening(sandbox, LISTEN_WAIT_MS);
     }
-    const probe = createHttpProbe((port) => sandbox.connect(port));
+    // Recorded like any other traffic, so the page's timeline and inspector show what the checks sent.
+    const probe = recordedProbe(createHttpProbe((port) => sandbox.connect(port)), instrumentsFor(this).traffic(lab.meta.id));
     const report = await runChecks(lab.meta.id, await lab.loadChecks(), probe);
     this.log(`checks for ${lab.meta.id}: ${report.passed} of ${report.total} pass`);
     return report;
@@ -266,6 +320,7 @@ export class Learner {
 
   async close(): Promise<void> {
     this.idle.stop();
+    this.appIdle?.stop();
     await this.stopSandbox('the playground is shutting down');
     await this.leaving;
   }

@@ -55,6 +55,7 @@ export class SupervisedSandbox implements Sandbox {
   readonly #replies = new Map<number, Pending<ReplyMessage>>();
   readonly #stateListeners = new Set<(state: AppState) => void>();
   readonly #outputListeners = new Set<(output: AppOutput) => void>();
+  readonly #lagListeners = new Set<(maxMs: number) => void>();
   readonly #endListeners = new Set<(reason: string) => void>();
   readonly #serviceStateListeners = new Set<(name: ServiceName, state: ServiceState) => void>();
   readonly #serviceOutputListeners = new Set<(name: ServiceName, output: AppOutput) => void>();
@@ -176,6 +177,10 @@ export class SupervisedSandbox implements Sandbox {
     return listen(this.#outputListeners, listener);
   }
 
+  onAppLag(listener: (maxMs: number) => void): () => void {
+    return listen(this.#lagListeners, listener);
+  }
+
   onLabCommand(handler: (request: unknown) => Promise<LabAnswer>): () => void {
     this.#labCommands = handler;
     return () => {
@@ -273,6 +278,9 @@ export class SupervisedSandbox implements Sandbox {
         return;
       case 'app-output':
         for (const listener of this.#outputListeners) listener({ stream: message.stream, text: message.text });
+        return;
+      case 'app-lag':
+        for (const listener of this.#lagListeners) listener(message.maxMs);
         return;
       case 'service-state':
         this.#serviceStates[message.service] = message.state;

@@ -58,6 +58,8 @@ export interface Sandbox {
   appState(): AppState;
   onAppState(listener: (state: AppState) => void): () => void;
   onAppOutput(listener: (output: AppOutput) => void): () => void;
+  /** The app's own event-loop delay in ms (the largest over about a quarter second), while it runs with the lag preload. */
+  onAppLag(listener: (maxMs: number) => void): () => void;
   /** Starts (or restarts) a service; nginx's config is tested first and a failing `nginx -t` rejects with its output. */
   startService<N extends ServiceName>(name: N, spec: ServiceSpecs[N]): Promise<ServiceState>;
   stopService(name: ServiceName): Promise<ServiceState>;

@@ -49,7 +49,8 @@ async function withFileInside<T>(root: string, relative: string, read: (handle: 
     if (await isMissing(lstat(path))) return undefined;
     throw outside(); // a dangling symlink
   }
-  const handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW).catch((error) => {
+  // O_NONBLOCK: a FIFO the learner put in place of a file would otherwise hold the open (and a libuv thread) forever.
+  const handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((error) => {
     throw error.code === 'ELOOP' ? outside() : error;
   });
   try {

@@ -39,33 +39,39 @@ export function runCli(args: string[], timeoutMs = 60_000): Promise<{ code: numb
   });
 }
 
-export async function startPlaygroundProcess(options: { dataDir?: string; port?: number } = {}): Promise<RunningPlayground> {
-  const dataDir = options.dataDir ?? (await newDataDir());
-  const child = spawn(process.execPath, [cliPath, 'start', '--port', String(options.port ?? 0), '--data-dir', dataDir], {
-    cwd: projectRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export interface CliProcess<T> {
+  ready: T;
+  dataDir: string;
+  child: ChildProcess;
+  output(): string;
+  /** SIGTERM, then resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Runs `cometlab <args>` until `ready` finds what it needs in the output (stdout and stderr together). */
+export async function spawnCli<T>(args: string[], dataDir: string, ready: (output: string) => T | undefined, timeoutMs = 30_000): Promise<CliProcess<T>> {
+  const child = spawn(process.execPath, [cliPath, ...args], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the playground did not start in 30 s:\n${output}`)), 30_000);
+  const found = await new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`cometlab ${args[0]} did not start in ${timeoutMs / 1000} s:\n${output}`)), timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk;
-      const match = /running at (http:\/\/\S+?)\/?\s/.exec(output);
-      if (match) {
+      const seen = ready(output);
+      if (seen !== undefined) {
         clearTimeout(timer);
-        resolve(match[1]!);
+        resolve(seen);
       }
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`the playground exited with ${code} before it started:\n${output}`));
+      reject(new Error(`cometlab ${args[0]} exited with ${code} before it started:\n${output}`));
     });
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return {
-    url,
+    ready: found,
     dataDir,
     child,
     output: () => output,
@@ -74,4 +80,13 @@ export async function startPlaygroundProcess(options: { dataDir?: string; port?:
       return exited;
     },
   };
+}
+
+/** The URL a starting playground prints. */
+export const servedUrl = (output: string) => /running at (http:\/\/\S+?)\/?\s/.exec(output)?.[1];
+
+export async function startPlaygroundProcess(options: { dataDir?: string; port?: number } = {}): Promise<RunningPlayground> {
+  const dataDir = options.dataDir ?? (await newDataDir());
+  const { ready: url, ...running } = await spawnCli(['start', '--port', String(options.port ?? 0), '--data-dir', dataDir], dataDir, servedUrl);
+  return { url, ...running };
 }

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BwrapLauncher, type BwrapLaunched } from '../../server/sandbox/bwrap-launcher.ts';
 import type { Terminal } from '../../server/sandbox/types.ts';
+import { until } from '../helpers/until.ts';
 
 const MiB = 1024 * 1024;
 
@@ -23,15 +24,7 @@ export function abuseLauncher(): BwrapLauncher {
   return new BwrapLauncher({ kind: 'bwrap', sandboxed: true, reason: 'abuse test' }, { limits: ABUSE_LIMITS });
 }
 
-export async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export { until };
 
 const ANSI_CONTROL = /\x1b\[[0-9;?]*[A-Za-z]|\r(?!\n)/g;
 

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chooseLauncher } from '../../server/sandbox/index.ts';
 import type { Sandbox, ServiceName, ServiceState, Terminal } from '../../server/sandbox/types.ts';
+import { until } from '../helpers/until.ts';
 
 const APP = `import http from 'node:http';
 http.createServer((req, res) => res.end('app saw ' + req.url + ' via ' + (req.headers['x-via'] ?? 'nobody')))
@@ -26,16 +27,6 @@ http {
   }
 }
 `;
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** One HTTP/1.0 request through the sandbox's port relay; the raw answer. */
 async function through(sandbox: Sandbox, port: 8888 | 8999, target: string): Promise<string> {

@@ -10,6 +10,7 @@ import { startPlayground, type Playground } from '../../server/playground.ts';
 import { Learner } from '../../server/learners/learner.ts';
 import { openTerminal, type TerminalClient } from '../helpers/terminal-client.ts';
 import { descendantsOf, isAlive } from '../helpers/processes.ts';
+import { until as waitUntil } from '../helpers/until.ts';
 
 const lab = 'short-polling';
 const IDLE_MS = 1500;
@@ -17,15 +18,8 @@ let dataDir: string;
 let playground: Playground;
 const logLines: string[] = [];
 
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\nlog:\n${logLines.join('\n')}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const until = <T>(what: string, probe: () => T | undefined | false, timeoutMs = 10_000) =>
+  waitUntil(what, probe, timeoutMs, () => `log:\n${logLines.join('\n')}`);
 
 async function shell(): Promise<TerminalClient> {
   const term = await openTerminal(playground.url, lab);

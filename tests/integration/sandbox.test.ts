@@ -11,6 +11,7 @@ import { BwrapLauncher, type BwrapStatus } from '../../server/sandbox/bwrap-laun
 import { PlainLauncher } from '../../server/sandbox/plain-launcher.ts';
 import type { SupervisedSandbox } from '../../server/sandbox/supervised-sandbox.ts';
 import type { Terminal } from '../../server/sandbox/types.ts';
+import { until } from '../helpers/until.ts';
 
 const APP = `import http from 'node:http';
 const port: number = 8999;
@@ -18,15 +19,6 @@ http.createServer((req, res) => res.end('hello from ' + process.env.USER + ' at 
   .listen(port, '127.0.0.1', () => console.log('listening on ' + port));
 `;
 
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 // bash's bracketed-paste switches and similar sequences sit at the start of output lines.
 const ANSI_CONTROL = /\x1b\[[0-9;?]*[A-Za-z]|\r(?!\n)/g;

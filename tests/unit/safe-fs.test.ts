@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { checkRelativePath, readInside, writeInside } from '../../server/workspace/safe-fs.ts';
 import { HttpError } from '../../server/http/errors.ts';
@@ -45,6 +46,10 @@ describe('readInside', () => {
   });
   it('says undefined for a file that is not there', async () => {
     expect(await readInside(root, 'missing.ts')).toBeUndefined();
+  });
+  it('refuses a FIFO in place of a file at once instead of waiting for a writer', async () => {
+    execFileSync('mkfifo', [join(root, 'fifo.ts')]);
+    await expect(readInside(root, 'fifo.ts')).rejects.toMatchObject({ code: 'not_a_file' });
   });
   it('refuses symlinks that point out, dangling ones and folders behind links', async () => {
     for (const path of ['link-out.ts', 'dangling.ts', 'dir-out/secret.txt']) {

@@ -2,6 +2,7 @@
 // request to send. The host checks the request again; this only catches typing mistakes early.
 import type { LabCommand, LabRequest, NginxAction } from '../../contracts/lab-command.ts';
 import { COMMAND_HELP, GENERAL_HELP } from './help.ts';
+import { LOAD_VALUE_FLAGS, parseLoadFlags, type LoadFlags } from './load-args.ts';
 
 export type ParsedArgs =
   | { kind: 'help'; text: string }
@@ -33,6 +34,7 @@ export function parseLabArgs(argv: readonly string[]): ParsedArgs {
   let help = false;
   let yes = false;
   let lines: string | undefined;
+  const load: LoadFlags = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -46,7 +48,12 @@ export function parseLabArgs(argv: readonly string[]): ParsedArgs {
     } else if (name === '-n' || name === '--lines') {
       lines = value();
       if (lines === undefined) return usage(`${name} needs a number`, 'nginx');
-    } else if (arg.startsWith('-') && arg !== '-') return usage(`unknown option ${arg}`);
+    } else if ((LOAD_VALUE_FLAGS as readonly string[]).includes(name)) {
+      const given = value();
+      if (given === undefined) return usage(`${name} needs a value`, 'load');
+      load[name as (typeof LOAD_VALUE_FLAGS)[number]] = given;
+    } else if (arg === '--nginx') load['--nginx'] = true;
+    else if (arg.startsWith('-') && arg !== '-') return usage(`unknown option ${arg}`);
     else words.push(arg);
   }
 
@@ -64,6 +71,8 @@ export function parseLabArgs(argv: readonly string[]): ParsedArgs {
   const extra = (allowed: number) => (rest.length > allowed ? usage(`unexpected "${rest[allowed]}"`, first) : null);
   if (yes && first !== 'reset') return usage('--yes belongs to lab reset', first);
   if (lines !== undefined && !(first === 'nginx' && rest[0] === 'logs')) return usage('--lines belongs to lab nginx logs', first);
+  const loadFlag = Object.keys(load)[0];
+  if (loadFlag !== undefined && first !== 'load') return usage(`${loadFlag} belongs to lab load`, first);
   switch (first) {
     case 'hint': {
       if (rest[0] !== undefined) {
@@ -85,6 +94,11 @@ export function parseLabArgs(argv: readonly string[]): ParsedArgs {
         if (request.lines === null) return usage(`--lines takes a number from 1 to ${MAX_LINES}`, first);
       }
       return extra(1) ?? { kind: 'request', request };
+    }
+    case 'load': {
+      const parsed = parseLoadFlags(load, rest);
+      if (typeof parsed === 'string') return usage(parsed, first);
+      return { kind: 'request', request: { ...request, load: parsed } };
     }
     default:
       return extra(0) ?? { kind: 'request', request };

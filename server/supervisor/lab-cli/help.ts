@@ -14,6 +14,8 @@ Commands:
   reset --yes                put the lab's files back to the starter
   nginx start|reload|stop    run nginx with the lab's nginx.conf (labs that use nginx)
   nginx logs [--lines N]     the end of logs/error.log and logs/access.log
+  load [--clients N] [--mode short|long|compare] [--duration 30s] [--nginx] ...
+                             simulated clients against your app (or nginx): a summary table
   status                     your app and the lab's services
   help [command]             this text, or a command's
 
@@ -56,4 +58,22 @@ Without --yes, says what would be replaced and changes nothing.`,
            a config that fails the test is refused and the running nginx keeps the old one
   stop     stop nginx
   logs     the last lines (default 20) of logs/error.log and logs/access.log in the lab's folder`,
+  load: `Usage: lab load [--clients N] [--mode short|long|compare] [--duration D] [--interval D]
+                [--timeout D] [--publish-every D] [--nginx] [--lab ID]
+       lab load stop | status
+
+Runs simulated clients against your app (port 8999; with --nginx, nginx on 8888), as the lab page's
+Simulated clients panel does: the page's timeline shows their requests. A progress bar while it runs,
+then a summary: delivery delay p50/p99, requests per delivered message, requests per second, the share
+of empty answers, errors, and the tool's own CPU per delivery (so you can judge its figures).
+Ctrl-C stops the run early and still prints the summary. Durations: 30s, 500ms, 2m (bare numbers are seconds).
+
+  --clients N          how many clients, 1 to 10000 (default 100)
+  --mode M             short: GET /poll?timeout=0 every interval; long: GET /poll?timeout=T again as soon
+                       as an answer comes; compare: half of each, same feed (default long)
+  --duration D         how long, 1s to 300s (default 20s)
+  --interval D         short polling's interval, 50ms to 60s (default 1s)
+  --timeout D          the long poll's timeout=T, 0.1s to 120s (default 10s)
+  --publish-every D    POST /publish a stamped message this often, 50ms to 60s, 0 for never (default 5s)
+  --nginx              load nginx on 8888 instead of the app`,
 };

@@ -1,8 +1,9 @@
 // The playground's JSON API, seen from the browser. Every answer is checked against the shared
 // contract, so a mismatch shows as a clear error instead of a broken screen.
 import { z } from 'zod';
+import { ApiError, call, jsonInit } from '../api-call.ts';
 import {
-  apiErrorSchema, appStateSchema, fileSchema, labDetailSchema, savedFileSchema, statusSchema,
+  appStateSchema, fileSchema, labDetailSchema, savedFileSchema, statusSchema,
 } from '../../../server/contracts/api.ts';
 import { checkReportSchema } from '../../../server/contracts/check.ts';
 
@@ -12,41 +13,11 @@ export type WorkspaceFile = z.infer<typeof fileSchema>;
 export type { AppState } from '../../../server/contracts/api.ts';
 export type { CheckReport } from '../../../server/contracts/check.ts';
 
+export { ApiError };
+
 const filesAnswerSchema = z.object({ files: z.array(fileSchema) });
 
-export class ApiError extends Error {
-  readonly code: string;
-  readonly status: number;
-  constructor(status: number, code: string, message: string) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
-
-async function call<T>(schema: z.ZodType<T>, path: string, init: RequestInit = {}): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(path, { ...init, headers: { accept: 'application/json', ...init.headers } });
-  } catch {
-    throw new ApiError(0, 'unreachable', 'The playground server is not answering. Is it still running?');
-  }
-  const body: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const problem = apiErrorSchema.safeParse(body);
-    throw problem.success
-      ? new ApiError(response.status, problem.data.error.code, problem.data.error.message)
-      : new ApiError(response.status, 'http', `The server answered ${response.status} ${response.statusText}.`);
-  }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new ApiError(response.status, 'bad-answer', `Unexpected answer from ${path}.`);
-  return parsed.data;
-}
-
-const json = (method: string, body?: unknown, keepalive = false): RequestInit =>
-  body === undefined
-    ? { method, keepalive }
-    : { method, keepalive, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+const json = (method: string, body?: unknown, keepalive = false): RequestInit => jsonInit(method, body, { keepalive });
 
 const labPath = (lab: string) => `/api/labs/${encodeURIComponent(lab)}`;
 const filePath = (path: string) => path.split('/').map(encodeURIComponent).join('/');

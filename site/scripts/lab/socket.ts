@@ -1,4 +1,15 @@
 // A WebSocket to the playground that comes back after a drop, waiting longer after each failure.
+import type { z } from 'zod';
+
+/** A text frame checked against its contract; null for anything else (it is dropped, never trusted). */
+export function parseMessage<T>(schema: z.ZodType<T>, text: string): T | null {
+  try {
+    const parsed = schema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
 export interface Socket {
   send(text: string): boolean;
   /** Close for good (no reconnect). */

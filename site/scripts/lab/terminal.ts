@@ -7,7 +7,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import '@xterm/xterm/css/xterm.css';
 import { terminalServerMessageSchema, type TerminalClientMessage } from '../../../server/contracts/terminal.ts';
 import { currentTheme, onThemeChange, type Theme } from '../theme.ts';
-import { openSocket } from './socket.ts';
+import { openSocket, parseMessage } from './socket.ts';
 
 const INPUT_CHUNK = 8 * 1024;
 /** Keys typed while the shell (re)connects are kept, up to this much, and sent once it is attached. */
@@ -87,10 +87,8 @@ export function startTerminal(panel: HTMLElement, lab: string, options: Terminal
       term.write(bytes, () => send({ type: 'ack', bytes: bytes.length }));
     },
     onText(text) {
-      let parsed;
-      try { parsed = terminalServerMessageSchema.safeParse(JSON.parse(text)); } catch { return; }
-      if (!parsed.success) return;
-      const message = parsed.data;
+      const message = parseMessage(terminalServerMessageSchema, text);
+      if (!message) return;
       switch (message.type) {
         case 'ready':
           id = message.terminal;

@@ -7,6 +7,7 @@ import type { EditorFile, WorkbenchEditor } from './editor.ts';
 import { listenToEvents } from './events.ts';
 import { createOutputView } from './output-view.ts';
 import { createSaver, type SaveState } from './saver.ts';
+import { armInstruments } from './instruments/arm.ts';
 import type { Boot } from './boot.ts';
 import type { Tabs } from './tabs.ts';
 import type { EventMessage, TerminalInfo } from '../../../server/contracts/terminal.ts';
@@ -61,11 +62,17 @@ function collectEvents(lab: string, listed: (terminals: TerminalInfo[]) => void)
   };
 }
 
+function armInstrumentsTab(root: HTMLElement, lab: string, mode: 'live' | 'recorded', panelTabs: Tabs): void {
+  const tab = find(root, '#tab-instruments');
+  armInstruments({ host: find(root, '[data-instruments]'), tab, lab, mode, reveal: () => panelTabs.select(tab) });
+}
+
 /** Monaco is by far the largest piece; fetch it while the rest starts. */
 const loadEditor = () => import('./editor.ts');
 
-async function browseMode(root: HTMLElement, boot: Boot, editorModule: ReturnType<typeof loadEditor>): Promise<void> {
+async function browseMode(root: HTMLElement, boot: Boot, editorModule: ReturnType<typeof loadEditor>, panelTabs: Tabs): Promise<void> {
   root.dataset.state = 'browse';
+  armInstrumentsTab(root, boot.lab, 'recorded', panelTabs);
   const notice = find(root, '[data-notice]');
   notice.hidden = false;
   notice.innerHTML = '<p><strong>Read-only copy.</strong> No playground is running behind this page, so the code cannot run here.</p>'
@@ -88,7 +95,7 @@ export async function runWorkbench(root: HTMLElement, boot: Boot, panelTabs: Tab
   const editorModule = loadEditor();
   const status = await fetchStatus();
   if (!status) {
-    await browseMode(root, boot, editorModule);
+    await browseMode(root, boot, editorModule, panelTabs);
     return;
   }
   showSandbox(find(root, '[data-sandbox-status]'), status.launcher);
@@ -101,6 +108,7 @@ export async function runWorkbench(root: HTMLElement, boot: Boot, panelTabs: Tab
     root.dataset.state = 'failed';
     return;
   }
+  armInstrumentsTab(root, boot.lab, 'live', panelTabs);
 
   // The terminals are light; start them first so a shell is ready while Monaco loads. The events channel
   // opens first because its first message lists the shells the server kept for this page (a reload).

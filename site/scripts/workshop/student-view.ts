@@ -1,0 +1,119 @@
+// The instructor's view of one student (/workshop/student/?id=<student>&lab=<lab>): the files of a lab
+// and the student's terminals in it, read-only, and the request to type in them.
+import type { TerminalInfo } from '../../../server/contracts/terminal.ts';
+import { studentIdSchema } from '../../../server/contracts/workshop.ts';
+import { ApiError, instructorApi, type StudentFile } from './api.ts';
+import { h } from './dom.ts';
+import { formatAgo } from './format.ts';
+import { watchTerminal, type WatchedTerminal } from './watch-terminal.ts';
+
+export function startStudentView(root: HTMLElement): void {
+  const $ = <T extends HTMLElement = HTMLElement>(selector: string) => root.querySelector<T>(selector)!;
+  const params = new URLSearchParams(location.search);
+  const problem = $('[data-view-error]');
+  const fail = (message: string) => { problem.textContent = message; problem.hidden = false; };
+  const student = studentIdSchema.safeParse(params.get('id'));
+  if (!student.success) return fail('No student is named in this address. Open a student from the dashboard.');
+  const id = student.data;
+  const labSelect = $<HTMLSelectElement>('#student-lab');
+  const terminalStatus = (text: string) => { $('[data-terminal-status]').textContent = text; };
+  let watched: WatchedTerminal | null = null;
+
+  const lab = () => labSelect.value;
+  const scoped = (path: string) => `${path}?lab=${encodeURIComponent(lab())}&student=${encodeURIComponent(id)}`;
+
+  async function showFiles(): Promise<void> {
+    const list = $('[data-file-list]');
+    const text = $('[data-file-text]');
+    let files: StudentFile[];
+    try {
+      files = (await instructorApi.files(id, lab())).files;
+    } catch (error) {
+      list.replaceChildren();
+      text.replaceChildren(h('span', { class: 'muted' }, error instanceof ApiError ? error.message : 'The files could not be read.'));
+      return;
+    }
+    const open = (index: number) => {
+      for (const [at, button] of [...list.children].entries()) button.setAttribute('aria-pressed', String(at === index));
+      text.textContent = files[index]?.content ?? '';
+    };
+    list.replaceChildren(...files.map((file, index) => {
+      const button = h('button', { type: 'button', 'aria-pressed': 'false' }, file.path);
+      button.addEventListener('click', () => open(index));
+      return button;
+    }));
+    if (files.length) open(0);
+    else text.replaceChildren(h('span', { class: 'muted' }, 'The student has not opened this lab yet.'));
+  }
+
+  function watch(terminal: TerminalInfo): void {
+    watched?.close();
+    for (const button of $('[data-terminal-list]').children) button.setAttribute('aria-pressed', String((button as HTMLElement).dataset.terminal === terminal.id));
+    setControl(false);
+    watched = watchTerminal($('[data-terminal-host]'), `${scoped('/ws/terminal')}&terminal=${encodeURIComponent(terminal.id)}`, terminalStatus);
+  }
+
+  async function showTerminals(): Promise<void> {
+    watched?.close();
+    watched = null;
+    const list = $('[data-terminal-list]');
+    list.replaceChildren();
+    let terminals: TerminalInfo[];
+    try {
+      terminals = (await instructorApi.terminals(id, lab())).terminals;
+    } catch (error) {
+      return terminalStatus(error instanceof ApiError ? error.message : 'The student’s terminals could not be listed.');
+    }
+    list.replaceChildren(...terminals.map((terminal) => {
+      const button = h('button', { type: 'button', 'aria-pressed': 'false', 'data-terminal': terminal.id }, terminal.name);
+      button.addEventListener('click', () => watch(terminal));
+      return button;
+    }));
+    if (terminals[0]) watch(terminals[0]);
+    else terminalStatus('The student has no terminal open in this lab. Refresh once they have.');
+  }
+
+  function setControl(requested: boolean): void {
+    const badge = $('[data-terminal-mode]');
+    badge.textContent = requested ? 'control requested' : 'read-only';
+    badge.dataset.control = String(requested);
+    watched?.allowInput(requested);
+  }
+
+  $('[data-action="request-control"]').addEventListener('click', async () => {
+    try {
+      await instructorApi.requestControl(id, lab());
+      setControl(true);
+      terminalStatus('Asked. Once the student allows it on their page, what you type here reaches their terminal.');
+    } catch (error) {
+      terminalStatus(error instanceof ApiError ? error.message : 'The request did not reach the server.');
+    }
+  });
+  $('[data-action="refresh-files"]').addEventListener('click', () => void showFiles());
+  $('[data-action="refresh-terminals"]').addEventListener('click', () => void showTerminals());
+  labSelect.addEventListener('change', () => {
+    const url = new URL(location.href);
+    url.searchParams.set('lab', lab());
+    history.replaceState(null, '', url);
+    void showFiles();
+    void showTerminals();
+  });
+
+  void (async () => {
+    try {
+      const state = await instructorApi.state();
+      const entry = state.roster.find((item) => item.id === id);
+      if (!entry) return fail('There is no such student in this workshop.');
+      $('[data-student-name]').textContent = entry.name;
+      document.title = `${entry.name} · workshop · cometlab`;
+      $('[data-student-summary]').textContent =
+        `${entry.online ? 'Online' : 'Away'} · last active ${formatAgo(entry.lastActivity, Date.now())}${entry.handRaised ? ' · hand raised' : ''}`;
+      const wanted = params.get('lab') ?? entry.currentLab;
+      if (wanted && [...labSelect.options].some((option) => option.value === wanted)) labSelect.value = wanted;
+    } catch (error) {
+      return fail(error instanceof ApiError ? error.message : 'The workshop server is not answering.');
+    }
+    void showFiles();
+    void showTerminals();
+  })();
+}
