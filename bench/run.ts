@@ -10,6 +10,7 @@ import { measureSetup } from './setup.ts';
 import { measureAppRestart, measureIdleMemory } from './sandbox-costs.ts';
 import { measureFleetEcho } from './sandbox-fleet.ts';
 import { reportFeedLoad } from './load-table.ts';
+import { measureTimelineFrames } from './timeline-frames.ts';
 import { classTableHeader, describeClass, largestUnder, measureClass } from './workshop-class.ts';
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -45,6 +46,10 @@ try {
   report(`- /labs/short-polling/ before Monaco (first paint): ${kib(await upFrontJs(playground.url, '/labs/short-polling/'))}`);
   const ready = 'window.__cometlab?.editor && document.querySelector(".monaco-editor")';
   report(`- /labs/short-polling/ everything, Monaco and its workers included: ${kib(await allJs(playground.url, '/labs/short-polling/', ready))}`);
+  report('');
+  report('## The request timeline drawing 1,000 clients (target: no dropped frames at 60 Hz)');
+  const timeline = await measureTimelineFrames(playground.url);
+  report(`- frame interval over 10 s: ${timeline.frames}; frames over 33 ms: ${timeline.over33}; last draw ${timeline.drawMs}`);
 } finally {
   await playground.stop();
 }

@@ -84,6 +84,8 @@ export const studentEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pace'), id: z.number().int(), pace: paceSchema }),
   z.object({ type: z.literal('control-request'), id: z.number().int(), lab: labIdSchema }),
   z.object({ type: z.literal('lab-reset'), id: z.number().int(), lab: labIdSchema }),
+  /** The instructor marked the student's raised hand as answered: they may raise it again. */
+  z.object({ type: z.literal('hand-answered'), id: z.number().int() }),
   z.object({ type: z.literal('ended'), id: z.number().int() }),
 ]);
 export const studentEventsAnswerSchema = z.object({ cursor: z.number().int(), events: z.array(studentEventSchema) });
@@ -96,6 +98,8 @@ export const meAnswerSchema = joinAnswerSchema.extend({
   title: z.string(),
   ended: z.boolean(),
   pace: paceSchema,
+  /** A help request of theirs is still waiting (a reload must not offer to raise the hand again). */
+  handRaised: z.boolean(),
   /** Start the me/events long poll here to skip events from before this page. */
   cursor: z.number().int(),
 });

@@ -163,7 +163,8 @@ export class Workshop {
 
   me(student: StudentRow) {
     const { title, ended, unlockedUpTo, everyoneTo } = this.row;
-    return { student: { id: student.id, name: student.name }, title, ended, pace: { unlockedUpTo, everyoneTo }, cursor: this.#store.lastEventId() };
+    const handRaised = this.#store.help().some((request) => request.student === student.id && request.answeredAt === null);
+    return { student: { id: student.id, name: student.name }, title, ended, pace: { unlockedUpTo, everyoneTo }, handRaised, cursor: this.#store.lastEventId() };
   }
 
   async studentEvents(student: StudentRow, since: number, timeoutMs: number, signal: AbortSignal) {
@@ -254,7 +255,10 @@ export class Workshop {
   }
 
   answerHelp(body: Body<typeof answerHelpBodySchema>): { id: number } {
-    if (!this.#store.answerHelp(body.id, new Date().toISOString())) throw notFound('No waiting help request has that id.');
+    const request = this.#store.help().find((waiting) => waiting.id === body.id && waiting.answeredAt === null);
+    if (!request || !this.#store.answerHelp(body.id, new Date().toISOString())) throw notFound('No waiting help request has that id.');
+    this.#store.addEvent(request.student, { type: 'hand-answered' });
+    this.#students.changed();
     this.dashboard.changed();
     return body;
   }

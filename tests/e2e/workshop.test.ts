@@ -155,6 +155,8 @@ describe('a workshop seen from three browsers', () => {
     await request.getByRole('button', { name: /answered/ }).click();
     await expect.poll(() => request.count(), soon).toBe(0);
     expect(await dashboard.locator('[data-help-empty]').isVisible()).toBe(true);
+    // Grace is told, and may raise her hand again.
+    await expect.poll(() => grace.getByRole('button', { name: 'Raise hand' }).isEnabled(), soon).toBe(true);
   });
 
   test('pacing locks later labs on the course page and sends everyone to a lab', async () => {

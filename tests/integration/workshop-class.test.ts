@@ -68,7 +68,13 @@ describe('the dashboard', () => {
     const again = await call(api('/api/workshop/me/hand'), bob.headers, 'POST', { message: 'still stuck', lab });
     expect(again.json.id).toBe(raised.json.id);
     expect((await asInstructor('/api/workshop/state')).json.help).toHaveLength(1);
+    expect((await call(api('/api/workshop/me'), bob.headers)).json.handRaised).toBe(true);
+    const cursor = (await call(api('/api/workshop/me'), bob.headers)).json.cursor;
     expect((await asInstructor('/api/workshop/help/answer', { id: raised.json.id })).status).toBe(200);
+    // Bob hears it on his own feed, and his page no longer shows the hand up.
+    const heard = (await call(api(`/api/workshop/me/events?since=${cursor}&timeout=5`), bob.headers)).json.events;
+    expect(heard).toContainEqual(expect.objectContaining({ type: 'hand-answered' }));
+    expect((await call(api('/api/workshop/me'), bob.headers)).json.handRaised).toBe(false);
     expect((await asInstructor('/api/workshop/help/answer', { id: raised.json.id })).status).toBe(404);
     state = (await asInstructor('/api/workshop/state')).json;
     expect(state.roster.find((s: { id: string }) => s.id === bob.id).handRaised).toBe(false);

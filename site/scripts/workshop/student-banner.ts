@@ -132,6 +132,11 @@ export async function startBanner(banner: HTMLElement): Promise<void> {
       case 'control-request':
         askControl(event.lab);
         return;
+      case 'hand-answered':
+        handButton.textContent = 'Raise hand';
+        handButton.disabled = false;
+        showNotice('hand', 'Your instructor has seen your raised hand. Raise it again whenever you need to.');
+        return;
       case 'lab-reset':
         if (event.lab === lab) showNotice('reset', 'Your instructor reset this lab to its starter files.', { label: 'Reload', run: () => location.reload() });
         return;
@@ -146,6 +151,10 @@ export async function startBanner(banner: HTMLElement): Promise<void> {
     feed?.stop();
   }
 
+  if (me.handRaised) {
+    handButton.textContent = 'Hand raised';
+    handButton.disabled = true;
+  }
   applyPace(me.pace);
   showBroadcast(memory.broadcast);
   let feed: { stop(): void } | null = null;
