@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { RosterEntry } from '../../server/contracts/workshop.ts';
 import { classProgress, describePace, formatAgo, formatBytes, formatCpu, joinLink } from '../../site/scripts/workshop/format.ts';
 import { lockedLabs } from '../../site/scripts/workshop/pace.ts';
-import { retryDelay } from '../../site/scripts/workshop/long-poll.ts';
+import { retryDelay } from '../../site/scripts/backoff.ts';
 
 const course = [
   { id: 'short-polling', number: 1, title: 'Short polling', ready: true },

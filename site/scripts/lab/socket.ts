@@ -1,5 +1,6 @@
 // A WebSocket to the playground that comes back after a drop, waiting longer after each failure.
 import type { z } from 'zod';
+import { retryDelay } from '../backoff.ts';
 
 /** A text frame checked against its contract; null for anything else (it is dropped, never trusted). */
 export function parseMessage<T>(schema: z.ZodType<T>, text: string): T | null {
@@ -26,9 +27,6 @@ export interface SocketHandlers {
   onDrop?(willRetry: boolean): void;
 }
 
-const FIRST_DELAY_MS = 500;
-const MAX_DELAY_MS = 8000;
-
 export function playgroundUrl(path: string): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`;
 }
@@ -36,7 +34,7 @@ export function playgroundUrl(path: string): string {
 /** `path` may be a function: it is asked again on every reconnect (a terminal's id is known only later). */
 export function openSocket(path: string | (() => string), handlers: SocketHandlers): Socket {
   let socket: WebSocket | null = null;
-  let delay = FIRST_DELAY_MS;
+  let failures = 0;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let wanted = true;
 
@@ -45,7 +43,7 @@ export function openSocket(path: string | (() => string), handlers: SocketHandle
     current.binaryType = 'arraybuffer';
     socket = current;
     current.addEventListener('open', () => {
-      delay = FIRST_DELAY_MS;
+      failures = 0;
       handlers.onOpen?.(current);
     });
     current.addEventListener('message', (event) => {
@@ -57,8 +55,7 @@ export function openSocket(path: string | (() => string), handlers: SocketHandle
       socket = null;
       handlers.onDrop?.(wanted);
       if (!wanted) return;
-      retryTimer = setTimeout(connect, delay);
-      delay = Math.min(delay * 2, MAX_DELAY_MS);
+      retryTimer = setTimeout(connect, retryDelay(++failures));
     });
   }
 
@@ -77,7 +74,7 @@ export function openSocket(path: string | (() => string), handlers: SocketHandle
     reopen() {
       clearTimeout(retryTimer);
       wanted = true;
-      delay = FIRST_DELAY_MS;
+      failures = 0;
       if (!socket) connect();
     },
   };

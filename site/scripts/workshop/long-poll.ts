@@ -2,6 +2,7 @@
 // technique the course teaches. A failed poll is retried after a wait that doubles up to a ceiling, and
 // the caller is told whether the feed is live or reconnecting so the page can say so.
 import { ApiError } from '../api-call.ts';
+import { retryDelay } from '../backoff.ts';
 
 export type FeedState = 'connecting' | 'live' | 'reconnecting' | 'refused';
 
@@ -14,13 +15,6 @@ export interface FeedOptions<T extends { cursor: number }> {
 
 /** Seconds the server may hold a poll; nginx in front of a workshop waits longer than this (nginx/workshop.conf). */
 export const POLL_TIMEOUT_S = 20;
-const FIRST_RETRY_MS = 500;
-const MAX_RETRY_MS = 8000;
-
-/** The wait before retry number `attempt` (1-based): 0.5 s, 1 s, 2 s, ... up to 8 s. */
-export function retryDelay(attempt: number): number {
-  return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempt - 1));
-}
 
 /** Answers that will not get better by asking again: not joined, not the instructor, workshop gone. */
 const refused = (error: unknown) => error instanceof ApiError && [401, 403, 404].includes(error.status);
