@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, delimiter } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureSiteBuild } from './site-build.mjs';
 
 export const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const TOOLCHAIN_NODE = '24.21.0';
@@ -168,22 +169,38 @@ function ensureRecordings(toolchain) {
   if (result.status !== 0) say('some labs have no recorded run for browse mode (see above); the build goes on without them');
 }
 
-/** Builds the site when any of its inputs changed since the last build. */
-export function ensureBuild(toolchain) {
-  // First, since the recordings are inputs of the site.
-  ensureRecordings(toolchain);
+/** Where concurrent set-ups of this checkout (two `npm start`, `npm test`) take turns to build. */
+export const buildLockPath = join(root, '.cometlab-build.lock');
+/** Builds by hand take this one (`flock /tmp/cometlab-build.lock npx astro build`); ours take it too. */
+const handBuildLock = '/tmp/cometlab-build.lock';
+
+function buildStamp() {
   const parts = [];
   for (const input of buildInputs) {
     const path = join(root, input);
     if (existsSync(path) && statSync(path).isDirectory()) treeFingerprint(path, parts);
     else if (existsSync(path)) parts.push(`${path}:${statSync(path).mtimeMs}`);
   }
-  const stamp = hashOf(...parts);
-  const stampFile = join(root, 'dist', '.cometlab-build');
-  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return;
-  timed('building the site (astro build)', () => run(join(toolchain.binDir, 'node'),
-    [join(root, 'node_modules', 'astro', 'bin', 'astro.mjs'), 'build', '--silent'], { cwd: root, env: toolEnv(toolchain) }));
-  writeFileSync(stampFile, stamp);
+  return hashOf(...parts);
+}
+
+function astroBuild(toolchain, outDir) {
+  const astro = [join(toolchain.binDir, 'node'), join(root, 'node_modules', 'astro', 'bin', 'astro.mjs'), 'build', '--silent', '--outDir', outDir];
+  const [command, ...args] = onPath('flock') ? ['flock', handBuildLock, ...astro] : astro;
+  run(command, args, { cwd: root, env: toolEnv(toolchain) });
+}
+
+/** Builds the site when any of its inputs changed since the last build, one set-up at a time. */
+export function ensureBuild(toolchain) {
+  ensureSiteBuild({
+    lockPath: buildLockPath,
+    dist: join(root, 'dist'),
+    onWait: (pid) => say(`waiting for another build (pid ${pid})`),
+    // The recordings are inputs of the site, and two set-ups must not record at once either.
+    prepare: () => ensureRecordings(toolchain),
+    stamp: buildStamp,
+    build: (outDir) => timed('building the site (astro build)', () => astroBuild(toolchain, outDir)),
+  });
 }
 
 /** Runs a command with the chosen Node first on PATH and passes its exit status on. */

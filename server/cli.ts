@@ -1,14 +1,30 @@
 // The `cometlab` command line. Run through scripts/cometlab.mjs, which sets up Node and dependencies first.
+// Only the command line's parsing and the port check are imported up front: scripts/cometlab.mjs runs
+// them (PORT_CHECK_ENV) before the set-up installs dependencies and builds the site.
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { parseCommandLine, usage, UsageError, type Command } from './cli/args.ts';
-import { formatReport } from './cli/format-report.ts';
-import { checkWorkspace } from './cli/check-command.ts';
-import { startPlayground, type Playground } from './playground.ts';
-import { startWorkshop } from './workshop/start.ts';
-import { createLog, type Log } from './log.ts';
 import { version } from './version.ts';
+import type { Playground } from './playground.ts';
+import type { Log } from './log.ts';
+
+/** Set by scripts/cometlab.mjs: only check the command line and that the port is free, then exit. */
+const PORT_CHECK_ENV = 'COMETLAB_PORT_CHECK_ONLY';
+
+type Serving = Extract<Command, { command: 'start' | 'workshop' }>;
+
+/** Binds the address and lets it go at once, so a taken port is reported before minutes of set-up. */
+function checkPortFree({ host, port }: Serving): Promise<void> {
+  if (port === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
+  });
+}
 
 async function start(command: Extract<Command, { command: 'start' }>): Promise<void> {
+  const [{ startPlayground }, { createLog }] = await Promise.all([import('./playground.ts'), import('./log.ts')]);
   const log = createLog();
   const playground = await startPlayground({ ...command, log });
   const { status } = playground.launcher;
@@ -19,6 +35,7 @@ async function start(command: Extract<Command, { command: 'start' }>): Promise<v
 }
 
 async function workshop(command: Extract<Command, { command: 'workshop' }>): Promise<void> {
+  const [{ startWorkshop }, { createLog }] = await Promise.all([import('./workshop/start.ts'), import('./log.ts')]);
   const log = createLog();
   const { playground, banner } = await startWorkshop(command, log);
   log(`sandbox: ${playground.launcher.status.reason}`);
@@ -44,6 +61,7 @@ function stopOnSignals(playground: Playground, log: Log): void {
 }
 
 async function check(command: Extract<Command, { command: 'check' }>): Promise<void> {
+  const [{ checkWorkspace }, { formatReport }] = await Promise.all([import('./cli/check-command.ts'), import('./cli/format-report.ts')]);
   const workspace = command.workspace ?? join(command.dataDir, 'learners', 'local', 'home', command.lab);
   const run = await checkWorkspace(command.lab, workspace);
   if (command.json) process.stdout.write(`${JSON.stringify(run.report, null, 2)}\n`);
@@ -76,6 +94,9 @@ async function main(): Promise<void> {
   try {
     if (command.command === 'help') process.stdout.write(`${usage[command.topic ?? 'main'] ?? usage.main}\n`);
     else if (command.command === 'version') process.stdout.write(`${version}\n`);
+    else if (process.env[PORT_CHECK_ENV] === '1') {
+      if (command.command !== 'check') await checkPortFree(command);
+    }
     else if (command.command === 'start') await start(command);
     else if (command.command === 'workshop') await workshop(command);
     else await check(command);

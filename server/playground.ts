@@ -20,7 +20,7 @@ import { version } from './version.ts';
 import { openWorkshop, type WorkshopSettings } from './workshop/open.ts';
 import type { Workshop } from './workshop/workshop.ts';
 import { handleInstructorLink } from './http/workshop-routes.ts';
-import { DEFAULT_LIMITS } from './sandbox/limits/config.ts';
+import { defaultCpuCores } from './sandbox/limits/config.ts';
 import { availableParallelism } from 'node:os';
 
 export interface PlaygroundOptions {
@@ -34,6 +34,8 @@ export interface PlaygroundOptions {
   launcher?: Launcher;
   /** Stop a learner's sandbox after this long away (no open socket, no API call); default 30 min. */
   idleTimeoutMs?: number;
+  /** The most a learner's home may hold on disk; default DEFAULT_LIMITS.diskBytes (512 MiB). */
+  diskQuotaBytes?: number;
   /** Workshop mode: a learner per student, identified by cookie; needs a working bwrap sandbox. */
   workshop?: WorkshopSettings & { classSize?: number };
 }
@@ -47,13 +49,13 @@ export interface Playground {
 }
 
 /** What both the standalone server and the dev server need: labs, the launcher, the learner, the API. */
-export async function createContext(options: Pick<PlaygroundOptions, 'dataDir' | 'log' | 'launcher' | 'idleTimeoutMs' | 'workshop'>) {
+export async function createContext(options: Pick<PlaygroundOptions, 'dataDir' | 'log' | 'launcher' | 'idleTimeoutMs' | 'workshop' | 'diskQuotaBytes'>) {
   await mkdir(options.dataDir, { recursive: true });
   const runRoot = await createRunRoot();
   const workshop = options.workshop;
   const choose = () => workshop
-    ? chooseLauncher({ allowPlain: false, bwrap: { limits: { cpuCores: workshopCpuCores(workshop.classSize ?? 30) } } })
-    : chooseLauncher({ allowPlain: true });
+    ? chooseLauncher({ allowPlain: false, bwrap: { limits: { cpuCores: workshopCpuCores(workshop.classSize ?? 30) } }, diskBytes: options.diskQuotaBytes })
+    : chooseLauncher({ allowPlain: true, diskBytes: options.diskQuotaBytes });
   const [labs, launcher] = await Promise.all([loadLabs(), options.launcher ?? choose()]);
   const progress = openProgressStore(join(options.dataDir, 'cometlab.db'));
   if (workshop) {
@@ -183,9 +185,10 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
 /**
  * Each student's CPU quota on a shared machine: a runaway loop must not take more than its part, yet a
  * student starting node must not crawl. Not all students burn CPU at once, so the machine's cores are
- * shared among a quarter of the class, within [0.25, 1] core (cpu weight keeps it fair under contention).
+ * shared among a quarter of the class, at least 0.25 core and at most a learner's default (defaultCpuCores:
+ * a quarter of the cores, at most 1; cpu weight keeps it fair under contention).
  */
 export function workshopCpuCores(classSize: number, cores = availableParallelism()): number {
   const share = cores / Math.max(1, Math.ceil(classSize / 4));
-  return Math.min(DEFAULT_LIMITS.cpuCores, Math.max(0.25, Math.round(share * 100) / 100));
+  return Math.min(defaultCpuCores(cores), Math.max(0.25, Math.round(share * 100) / 100));
 }

@@ -1,7 +1,7 @@
 // What the short-polling feed must do. Each check publishes the messages it needs, so they do not
 // depend on one another or on what the learner published by hand.
 import { isDeepStrictEqual } from 'node:util';
-import type { Check } from '../../server/contracts/check.ts';
+import type { Check, ProbeResponse } from '../../server/contracts/check.ts';
 import { describeBody, describeResponse, expectJson, expectStatus, fail } from '../../server/checks/expect.ts';
 import {
   describePoll, errorAnswerSchema, poll, pollAnswerSchema, POLL_SHAPE, publish, STATS_SHAPE, statsAnswerSchema,
@@ -9,6 +9,24 @@ import {
 
 const FILTER_HINT = 'In handlePoll, keep only the messages whose id is greater than `since`.';
 const NO_CONTENT_HINT = 'When no message is newer than `since`, answer with res.writeHead(204).end(): no JSON, no body.';
+
+/**
+ * The hint for an off-by-one: an answer that starts at message `since`, which the client already has
+ * (the starter's whole history starts at 1 and gets the check's own hint instead).
+ */
+function repeatsSinceHint(res: ProbeResponse, since: number): string | undefined {
+  const parsed = res.status === 200 ? pollAnswerSchema.safeParse(safeJson(res.body)) : undefined;
+  if (!parsed?.success || parsed.data.messages[0]?.id !== since) return undefined;
+  return `The answer repeats message ${since}, which a client at since=${since} already has: keep ids greater than since (\`>\`, not \`>=\`; with slice, \`messages.slice(since)\`).`;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 const checks: Check[] = [
   {
@@ -47,7 +65,7 @@ const checks: Check[] = [
       expectStatus(res, 200, `for since=${seenId} while message ${newId} is newer`);
       const answer = expectJson(res, pollAnswerSchema, `an answer shaped ${POLL_SHAPE}`);
       const ids = answer.messages.map((m) => m.id);
-      if (ids.length !== 1 || ids[0] !== newId || answer.cursor !== newId) fail(expected, describePoll(res));
+      if (ids.length !== 1 || ids[0] !== newId || answer.cursor !== newId) fail(expected, describePoll(res), repeatsSinceHint(res, seenId));
       if (!isDeepStrictEqual(answer.messages[0]?.data, newData)) {
         fail(`message ${newId} to carry the published data ${JSON.stringify(newData)}`, `data ${describeBody(JSON.stringify(answer.messages[0]?.data) ?? '')}`,
           'Store the parsed JSON body as the message\'s data and send it back unchanged.');
@@ -63,7 +81,7 @@ const checks: Check[] = [
       const lastId = await publish(probe, { check: 'nothing-new' });
       const res = await poll(probe, `?since=${lastId}`);
       if (res.timedOut || res.status !== 204 || res.body !== '') {
-        fail(`204 No Content with an empty body when nothing is newer than since=${lastId}`, describePoll(res));
+        fail(`204 No Content with an empty body when nothing is newer than since=${lastId}`, describePoll(res), repeatsSinceHint(res, lastId));
       }
       return { status: 'pass' };
     },

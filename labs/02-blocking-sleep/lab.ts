@@ -10,7 +10,8 @@ export default labMetaSchema.parse({
     { path: 'server.ts', editable: true, description: 'your feed server: its polls can now wait' },
     { path: 'clients.ts', editable: false, description: 'the experiment: waiting clients, and a probe that times the stall' },
   ],
-  // Every duration the lesson quotes; clients.ts uses wait and probeEvery, the checks checkWait.
+  // Every duration the lesson quotes; clients.ts uses wait and probeEvery, the checks checkWait;
+  // lagProbeTimeout is how long the Lag meter waits for its probe (server/instruments/lag-meter.ts).
   timing: {
     wait: 1000,
     probeEvery: 100,
@@ -18,6 +19,7 @@ export default labMetaSchema.parse({
     checkWait: 1000,
     longWait: 3000,
     longSerialTotal: 15_000,
+    lagProbeTimeout: 2000,
   },
   hints: [
     'Only sleep() and the line that calls it need to change. Everything else already works.',

@@ -15,7 +15,7 @@ const WAIT_MS = lab.timing.checkWait!;
 const WAIT_S = WAIT_MS / 1000;
 // A re-check of 500 ms delivers within 500 ms; the rest is room for a busy machine.
 const DELIVERY_LIMIT_MS = RECHECK_MS + 500;
-const BLOCKING_HINT = 'Something in the wait blocks the event loop (a busy loop, Atomics.wait, execSync). Book the next look with setTimeout and return.';
+const BLOCKING_HINT = 'If each 204 came too early, the wait ends before its timeout: fix that first. If the polls were answered one after another, something in the wait blocks the event loop (a busy loop, Atomics.wait, execSync): book the next look with setTimeout and return.';
 const TIMERS_SHAPE = '{"waiters":W,"last_id":N,"lookups":L,"timers":T}';
 const timersStatsSchema = statsAnswerSchema.extend({ timers: z.number().int().nonnegative() });
 

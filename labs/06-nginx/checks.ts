@@ -138,7 +138,7 @@ const checks: Check[] = [
   {
     id: 'stream-not-buffered',
     title: 'GET /stream tells nginx not to buffer it (X-Accel-Buffering: no)',
-    hint: 'In handleStream, add `\'x-accel-buffering\': \'no\'` to the headers of writeHead. (`proxy_buffering off` in nginx.conf also works, but the app is the one that knows which answers stream.)',
+    hint: 'In handleStream, add `\'x-accel-buffering\': \'no\'` to the headers of writeHead. (`proxy_buffering off` in nginx.conf unbuffers every answer of the location instead; this check asks for the header, because the app is the one that knows which answers stream.)',
     async run(probe) {
       // Asked of the app directly: nginx acts on this header and never passes it to the client.
       const res = await probe.request({ path: '/stream?count=2&every=0.1' });

@@ -113,8 +113,13 @@ const reachesEveryBackend: Check = {
     const missed = answers.filter((res) => !idsIn(res)?.includes(published.id));
     if (missed.length > 0) {
       const seen = answers.map((res) => `${via(res)}: ${idsIn(res)?.includes(published.id) ? `got message ${published.id}` : describeResponse(res)}`);
-      fail(`all ${WAITERS} waiters (${spread(ports)}) to get message ${published.id}`,
-        `the publish went to ${published.backend}; ${seen.join('; ')}: ${LOSS}`);
+      const expected = `all ${WAITERS} waiters (${spread(ports)}) to get message ${published.id}`;
+      // Nobody got it, not even on the process that took the publish: the waking itself is wrong.
+      if (missed.length === answers.length) {
+        fail(expected, `the publish went to ${published.backend}; ${seen.join('; ')}: no waiter got it, not even on ${published.backend}`,
+          'Look at how a notification answers the waiters, and at the ids of what you read back: list position n holds message n + 1.');
+      }
+      fail(expected, `the publish went to ${published.backend}; ${seen.join('; ')}: ${LOSS}`);
     }
     return { status: 'pass', seen: `message ${published.id} reached all ${WAITERS} waiters (${spread(ports)})` };
   },
@@ -139,7 +144,7 @@ const idsAreGlobal: Check = {
 const cursorAcrossBackends: Check = {
   id: 'cursor-across-backends',
   title: 'A client that follows its cursor gets every message once, whichever process it asks',
-  hint: 'Any process must answer any cursor: read the messages newer than since from Redis, not from memory.',
+  hint: 'Any process must answer any cursor: read the messages newer than since from Redis (LRANGE from position since, which holds message since + 1), not from memory.',
   async run(probe) {
     let cursor = expectSameLastId(await backends(probe));
     const published: number[] = [];
@@ -171,7 +176,7 @@ const cursorAcrossBackends: Check = {
 const heldPollsSpread: Check = {
   id: 'held-polls-spread',
   title: 'nginx spreads held long polls over both processes',
-  hint: 'Round robin counts requests, so short requests between long polls pile the polls onto one process. Put `least_conn;` in the upstream block.',
+  hint: 'Round robin counts requests, so short requests between long polls pile the polls onto one process, and ip_hash sends every loopback client to the same one. Put `least_conn;` in the upstream block.',
   async run(probe) {
     const since = expectSameLastId(await backends(probe));
     const polls: Promise<ProbeResponse>[] = [];

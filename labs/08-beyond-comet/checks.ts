@@ -51,8 +51,14 @@ async function expectLiveEvents(probe: Probe, port: LabPort, where: string): Pro
     const expected = `events with ids ${ids.join(' and ')} carrying the published JSON, within ${ARRIVAL_MS} ms ${where}`;
     const right = events.length === 2 && events.every((e, i) => e.id === String(ids[i]) && isDeepStrictEqual(safeParse(e.data), sent[i]));
     if (!right) {
+      // Old events on time point at the cursor, an ended response at the stream itself: not at nginx.
+      const stale = events.filter((e) => Number(e.id) <= since).map((e) => e.id);
+      if (stale.length > 0) {
+        fail(expected, `${describeEvents(events)}: id ${stale.join(', ')} is not newer than since=${since}`,
+          'A stream opened with ?since=N starts after message N: write only the messages newer than N, then each new one.');
+      }
       const ended = session.ended ? ', and the response ended' : '';
-      fail(expected, `${describeEvents(events)} after ${session.elapsed() - started} ms${ended}`);
+      fail(expected, `${describeEvents(events)} after ${session.elapsed() - started} ms${ended}`, session.ended ? SSE_HINT : undefined);
     }
     const late = Math.max(...session.items.filter((item) => item.value.type === 'event').map((item) => item.at)) - started;
     return `ids ${ids.join(' and ')} arrived within ${late} ms`;

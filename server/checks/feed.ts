@@ -63,5 +63,6 @@ export function describePoll(res: ProbeResponse): string {
   const ids = messages.map((m) => m.id);
   const listed = ids.length > 8 ? `${ids.slice(0, 4).join(', ')}, …, ${ids.at(-1)}` : ids.join(', ');
   const count = messages.length === 1 ? '1 message' : `${messages.length} messages`;
-  return `${statusText(res.status)} with ${count}${ids.length > 0 ? ` (ids ${listed})` : ''} and cursor ${cursor}`;
+  const named = ids.length === 0 ? '' : ` (${ids.length === 1 ? 'id' : 'ids'} ${listed})`;
+  return `${statusText(res.status)} with ${count}${named} and cursor ${cursor}`;
 }

@@ -8,7 +8,8 @@ import type { CheckReport } from '../contracts/check.ts';
 import { loadLabs } from '../labs/registry.ts';
 import { chooseLauncher } from '../sandbox/index.ts';
 import { waitForListening } from '../learners/learner.ts';
-import { ensureLabServices } from '../learners/lab-services.ts';
+import { ensureLabServices, noServices } from '../learners/lab-services.ts';
+import { readInside } from '../workspace/safe-fs.ts';
 import { runChecks } from '../checks/run-checks.ts';
 import { createHttpProbe } from '../checks/http-probe.ts';
 import { UsageError } from './args.ts';
@@ -37,7 +38,8 @@ export async function checkWorkspace(labId: string, workspace: string): Promise<
     const sandbox = await launcher.launch({ learnerId: 'check', homeDir: home, runDir });
     try {
       sandbox.onAppOutput(({ text }) => { appOutput += text; });
-      for (const problem of await ensureLabServices(sandbox, lab, {})) appOutput += `${problem}\n`;
+      const read = (labId: string, path: string) => readInside(home, `${labId}/${path}`).then((text) => text ?? null, () => null);
+      for (const problem of await ensureLabServices(sandbox, lab, noServices(), read)) appOutput += `${problem}\n`;
       const listening = waitForListening(sandbox, 5_000);
       await sandbox.startApp({ cwd: lab.meta.id, entry: lab.meta.entry });
       await listening;

@@ -4,7 +4,8 @@ import type { CheckReport } from '../contracts/check.ts';
 const marks = { pass: '✓', fail: '✗', error: '!' } as const;
 
 export function formatReport(report: CheckReport): string {
-  const lines: string[] = [];
+  const lines: string[] = (report.notes ?? []).map((note) => `· ${note}`);
+  if (lines.length) lines.push('');
   for (const result of report.results) {
     lines.push(`${marks[result.status]} ${result.title}${result.status === 'error' ? ' (could not check)' : ''}`);
     if (result.status === 'pass') continue;

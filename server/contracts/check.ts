@@ -19,6 +19,8 @@ export const checkReportSchema = z.object({
   passed: z.number().int(),
   total: z.number().int(),
   results: z.array(checkResultSchema),
+  /** What the playground had to do or say before checking (a service restarted, one that would not start). */
+  notes: z.array(z.string()).optional(),
 });
 export type CheckReport = z.infer<typeof checkReportSchema>;
 

@@ -174,7 +174,8 @@ export const nginxLogQuerySchema = z.strictObject({
   lines: z.coerce.number().int().min(1).max(1000).default(100),
 });
 export const accessLogEntrySchema = z.object({
-  at: z.string(),
+  /** The line's own time, else when the host first read it; null for an old line without a time. */
+  at: z.string().nullable(),
   request: z.string(),
   status: z.number().int(),
   /** $request_time and $upstream_response_time in seconds; null when the log line has none ("-"). */

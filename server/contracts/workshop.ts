@@ -53,6 +53,11 @@ export const paceSchema = z.object({
   everyoneTo: labIdSchema.nullable(),
 });
 
+/** Where a request to type in a student's terminal stands: asked, then the student's answer (they may take it back). */
+export const controlStateSchema = z.enum(['pending', 'allowed', 'refused']);
+export const controlStatusSchema = z.object({ student: studentIdSchema, lab: labIdSchema, state: controlStateSchema, at: z.string() });
+export type ControlStatus = z.infer<typeof controlStatusSchema>;
+
 export const workshopStateSchema = z.object({
   title: z.string(),
   startedAt: z.string(),
@@ -63,6 +68,8 @@ export const workshopStateSchema = z.object({
   pace: paceSchema,
   roster: z.array(rosterEntrySchema),
   help: z.array(helpRequestSchema),
+  /** Every control request the instructor made, with the student's answer; one per student and lab. */
+  controls: z.array(controlStatusSchema),
 });
 export type WorkshopState = z.infer<typeof workshopStateSchema>;
 
@@ -105,3 +112,12 @@ export const meAnswerSchema = joinAnswerSchema.extend({
 });
 /** GET /api/workshop/students/<id>/labs/<lab>/terminals (instructor): the ids the read-only view attaches to. */
 export const studentTerminalsAnswerSchema = z.object({ terminals: z.array(z.object({ id: z.string(), name: z.string() })) });
+
+/**
+ * The instructor's watch socket (/ws/terminal?student=...) sends this just before the `screen` message:
+ * the student's terminal size, so the view draws the serialized screen exactly as the student sees it.
+ */
+export const watchSizeMessageSchema = z.object({ type: z.literal('size'), cols: z.number().int().positive(), rows: z.number().int().positive() });
+export type WatchSizeMessage = z.infer<typeof watchSizeMessageSchema>;
+/** What POST /api/workshop/control answers: a new request is sent unless control is already given. */
+export const controlRequestAnswerSchema = z.object({ sent: z.boolean(), state: controlStateSchema });

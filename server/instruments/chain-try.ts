@@ -12,6 +12,7 @@ import type { Lab } from '../labs/registry.ts';
 import { waitForListening, type Learner } from '../learners/learner.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import { writeInside } from '../workspace/safe-fs.ts';
+import { inLab } from '../workspace/store.ts';
 import { describeTry } from './chain-detail.ts';
 import { CHAIN_CONFIG_PATH, chainNginxConfig, configWaits } from './chain-config.ts';
 import type { InstrumentsHub } from './hub.ts';
@@ -75,7 +76,7 @@ async function nginxFor(learner: Learner, lab: Lab, sandbox: Sandbox, nginxS: nu
     await untilNginxListens(sandbox);
     return null;
   }
-  await writeInside(learner.store.labDir(lab), CHAIN_CONFIG_PATH, chainNginxConfig(nginxS), await ownerOf(learner.store.homeDir));
+  await writeInside(learner.store.homeDir, inLab(lab, CHAIN_CONFIG_PATH), chainNginxConfig(nginxS), await ownerOf(learner.store.homeDir));
   const restore = async () => {
     // A config of theirs that now fails `nginx -t` leaves the try's nginx running: stop that one.
     const back = wasRunning ? learner.startService(lab, 'nginx') : Promise.reject(new Error('it was stopped'));

@@ -1,10 +1,13 @@
-// Reads nginx access-log lines into the panel's entries: the lab's `chain` format
-// ('$remote_addr "$request" $status $body_bytes_sent request_time=.. upstream_status=.. upstream_time=..')
+// Reads nginx access-log lines into the panel's entries: lab 6's `chain` format
+// ('$remote_addr "$request" $status $body_bytes_sent request_time=.. upstream_status=.. upstream_time=..'),
+// lab 7's `upstreams` one ('$remote_addr "$request" $status ${request_time}s upstream=.. upstream_status=..')
 // and nginx's default `combined` one (which has a time but no timings). Pure.
 import type { AccessLogEntry } from '../contracts/instruments.ts';
 
 const HEAD = /^\S+ (?:\S+ \S+ \[([^\]]{1,64})\] )?"((?:[^"\\]|\\.){0,4096})" (\d{3})\b(.*)$/;
 const FIELD = /(\w+)=(.*?)(?= \w+=|$)/g;
+/** A bare request time right after the status, as lab 7 logs it: `200 0.004s`. */
+const BARE_SECONDS = /^ (\d{1,9}(?:\.\d{1,6})?)s\b/;
 const NAMES = {
   requestTime: ['request_time', 'rt'],
   upstreamTime: ['upstream_time', 'upstream_response_time', 'urt'],
@@ -26,8 +29,11 @@ function field(fields: Map<string, string>, names: readonly string[]): string | 
   return undefined;
 }
 
-/** The entry of one line, or null when the line is not an access-log line we can read. seenAt: when the host read it. */
-export function parseAccessLine(line: string, seenAt: string): AccessLogEntry | null {
+/**
+ * The entry of one line, or null when the line is not an access-log line we can read. seenAt: when the
+ * host read it, for a line without a time of its own (null: not known, an old line read again).
+ */
+export function parseAccessLine(line: string, seenAt: string | null): AccessLogEntry | null {
   const head = HEAD.exec(line);
   if (!head) return null;
   const fields = new Map<string, string>();
@@ -37,7 +43,7 @@ export function parseAccessLine(line: string, seenAt: string): AccessLogEntry | 
     at: head[1] ?? seenAt,
     request: head[2]!,
     status: Number(head[3]),
-    requestTimeS: lastSeconds(field(fields, NAMES.requestTime)),
+    requestTimeS: lastSeconds(field(fields, NAMES.requestTime) ?? BARE_SECONDS.exec(head[4]!)?.[1]),
     upstreamTimeS: lastSeconds(field(fields, NAMES.upstreamTime)),
     upstreamStatus: upstreamStatus === undefined || upstreamStatus === '-' ? null : upstreamStatus,
     raw: line,

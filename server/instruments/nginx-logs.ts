@@ -21,9 +21,9 @@ export interface LogLines {
   access: AccessLogEntry[];
 }
 
-function linesOf(text: string, log: LogName): LogLines {
+/** seenAt: when these lines were first read (new ones, as they come); null when they may be old. */
+function linesOf(text: string, log: LogName, seenAt: string | null): LogLines {
   const lines = text.split('\n').filter((line) => line.length > 0).slice(-MAX_LINES).map((line) => line.slice(0, MAX_LINE_CHARS));
-  const seenAt = new Date().toISOString();
   const access = log === 'access' ? lines.map((line) => parseAccessLine(line, seenAt)).filter((entry) => entry !== null) : [];
   return { lines, access };
 }
@@ -38,7 +38,7 @@ export async function lastLines(home: string, lab: string, log: LogName, count: 
     // A tail that starts mid-line drops that broken first line.
     if (from > 0) text = text.slice(text.indexOf('\n') + 1);
     const lines = text.split('\n').filter((line) => line.length > 0).slice(-count);
-    return linesOf(lines.join('\n'), log);
+    return linesOf(lines.join('\n'), log, null);
   } finally {
     await file.handle.close();
   }
@@ -76,7 +76,7 @@ export class LogFollower {
       this.#offset += end + 1;
       // After a skip the read starts mid-line: that broken first line is dropped.
       const start = skipped ? bytes.indexOf(0x0a) + 1 : 0;
-      return linesOf(bytes.subarray(start, end).toString('utf8'), this.log);
+      return linesOf(bytes.subarray(start, end).toString('utf8'), this.log, new Date().toISOString());
     } finally {
       await file.handle.close();
     }

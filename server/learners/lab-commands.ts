@@ -13,6 +13,7 @@ import { instrumentsFor } from '../instruments/hub.ts';
 import { formatReport } from '../cli/format-report.ts';
 import type { Lab } from '../labs/registry.ts';
 import { readInside, readTailInside } from '../workspace/safe-fs.ts';
+import { inLab } from '../workspace/store.ts';
 import { chooseHint } from './lab-hints.ts';
 import { targetLab } from './lab-target.ts';
 import type { Learner } from './learner.ts';
@@ -39,7 +40,7 @@ export function describeState(state: AppState): string {
     case 'stopped': return 'stopped';
     case 'starting': return 'starting';
     case 'running': return state.listening ? 'running, listening' : 'running, not listening yet';
-    case 'exited': return state.signal ? `ended by ${state.signal}` : `exited with code ${state.exitCode}`;
+    case 'exited': return state.signal ? `down (ended by ${state.signal})` : `down (exited with code ${state.exitCode})`;
   }
 }
 
@@ -180,10 +181,10 @@ export class LabCommands {
   }
 
   async #previewReset(lab: Lab): Promise<LabAnswer> {
-    const dir = this.#learner.store.labDir(lab);
+    const home = this.#learner.store.homeDir;
     const changed: string[] = [];
     for (const { path } of lab.meta.files) {
-      const [mine, starter] = await Promise.all([readInside(dir, path).catch(() => undefined), readFile(join(lab.starterDir, path), 'utf8')]);
+      const [mine, starter] = await Promise.all([readInside(home, inLab(lab, path)).catch(() => undefined), readFile(join(lab.starterDir, path), 'utf8')]);
       if (mine !== starter) changed.push(path);
     }
     const files = lab.meta.files.map((file) => file.path).join(', ');
@@ -206,7 +207,7 @@ export class LabCommands {
         try {
           await this.#learner.startService(lab, 'nginx');
         } catch (error) {
-          return answer(false, `nginx did not start. nginx -t said:\n${problem(error)}`);
+          return answer(false, `nginx did not start. ${problem(error)}`);
         }
         return answer(true, `nginx runs on 127.0.0.1:${lab.meta.ports.nginx ?? 8888} with ${here}/nginx.conf:\n  nginx -p ${here} -c nginx.conf -g 'daemon off;'\nAfter editing nginx.conf: lab nginx reload. Its logs: lab nginx logs.`);
       case 'reload':
@@ -218,7 +219,7 @@ export class LabCommands {
         return answer(true, `nginx -t passed, and nginx reloaded ${here}/nginx.conf (the signal nginx -p ${here} -c nginx.conf -s reload sends).`);
       case 'stop': {
         const state = await this.#learner.stopService('nginx');
-        return answer(true, `nginx is ${describeState(state)}.`);
+        return answer(true, state.state === 'running' || state.state === 'starting' ? `nginx is still ${describeState(state)}.` : 'nginx is stopped.');
       }
       case 'logs': return this.#logs(lab, lines);
     }
@@ -226,12 +227,12 @@ export class LabCommands {
 
   /** The log files are the learner's (nginx writes them as the learner): read with the workspace's safe reads. */
   async #logs(lab: Lab, count: number): Promise<LabAnswer> {
-    const dir = this.#learner.store.labDir(lab);
+    const home = this.#learner.store.homeDir;
     const parts: string[] = [];
     for (const log of NGINX_LOGS) {
       let shown: string;
       try {
-        const tail = await readTailInside(dir, log, LOG_TAIL_BYTES);
+        const tail = await readTailInside(home, inLab(lab, log), LOG_TAIL_BYTES);
         shown = tail === undefined ? '  (no such file yet: nginx makes it when it starts)' : lastLines(tail.text, count, tail.cut).join('\n') || '  (empty)';
       } catch (error) {
         shown = `  (cannot be read here: ${problem(error)})`;

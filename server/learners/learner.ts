@@ -2,7 +2,6 @@
 // for the idle timeout, started again on next use), their terminals, and the app and services of the
 // lab they are working on. Everything the API and the sockets do for a learner goes here.
 import { join } from 'node:path';
-import { mkdir } from 'node:fs/promises';
 import type { AppState } from '../contracts/api.ts';
 import type { CheckReport } from '../contracts/check.ts';
 import type { LabAnswer } from '../contracts/lab-command.ts';
@@ -11,16 +10,19 @@ import type { Launcher, Sandbox, ServiceName, ServiceState } from '../sandbox/ty
 import type { Lab } from '../labs/registry.ts';
 import { WorkspaceStore } from '../workspace/store.ts';
 import { runChecks } from '../checks/run-checks.ts';
-import { ensureLabServices, startLabService, type ServiceOwners } from './lab-services.ts';
-import { createHttpProbe } from '../checks/http-probe.ts';
+import { readInside } from '../workspace/safe-fs.ts';
+import { ensureLabServices, noServices, startLabService, type LabFileReader, type ServiceOwners } from './lab-services.ts';
+import { createHttpProbe, type Connect } from '../checks/http-probe.ts';
 import { recordedProbe } from '../instruments/recorded-probe.ts';
 import { instrumentsFor } from '../instruments/hub.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Log } from '../log.ts';
-import { IdleWatch } from './idle.ts';
+import { Presence } from './presence.ts';
+import { SandboxSlot } from './sandbox-slot.ts';
+import { LearnerEvents } from './learner-events.ts';
+import { TerminalTaps } from './terminal-taps.ts';
 import { TerminalSessions, TooManyTerminals } from './terminal-sessions.ts';
 import type { TerminalSession } from './terminal-session.ts';
-import { TerminalTap } from '../workshop/terminal-tap.ts';
 
 const LISTEN_WAIT_MS = 5_000;
 export const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
@@ -42,161 +44,82 @@ export class Learner {
   readonly id: string;
   readonly store: WorkspaceStore;
   readonly terminals = new TerminalSessions();
-  private readonly launcher: Launcher;
-  private readonly runDir: string;
-  private sandboxPromise: Promise<Sandbox> | undefined;
-  /** A sandbox on its way out; the next one waits for it, as both use the same socket folder. */
-  private leaving: Promise<void> = Promise.resolve();
+  /** Present when watchable. */
+  readonly taps: TerminalTaps | undefined;
+  private readonly slot: SandboxSlot;
+  private readonly presence: Presence;
+  private readonly events = new LearnerEvents();
   /** The lab whose app the sandbox runs (one app at a time, on port 8999). */
-  private appLab: string | undefined;
-  /** The lab each running service was started for. */
-  private serviceLabs: ServiceOwners = {};
-  private readonly listeners = new Set<(event: EventMessage) => void>();
-  private readonly log: Log;
-  private readonly idle: IdleWatch;
-  private readonly appIdle: IdleWatch | undefined;
-  /** The app the away-stop stopped, to start again when the learner is back. */
-  private pausedApp: Lab | undefined;
   private runningLab: Lab | undefined;
-  /** Terminal id -> tap, when watchable. */
-  readonly taps: Map<string, TerminalTap> | undefined;
+  /** The lab each running service was started for. */
+  private services: ServiceOwners = noServices();
+  /** The learner's saved copy of a lab file, for the services to compare with what they loaded. */
+  private readonly readLabFile: LabFileReader = (labId, path) =>
+    readInside(this.store.homeDir, `${labId}/${path}`).then((text) => text ?? null, () => null);
+  private readonly log: Log;
   private readonly labCommands: ((request: unknown) => Promise<LabAnswer>) | undefined;
 
   /** runRoot: a short host-only folder (unix socket paths are limited to about 100 bytes). */
   constructor(id: string, dataDir: string, runRoot: string, launcher: Launcher, log: Log, options: LearnerOptions = {}) {
     this.id = id;
-    this.launcher = launcher;
     this.log = (message) => log(`[${id}] ${message}`);
     this.store = new WorkspaceStore(join(dataDir, 'learners', id, 'home'));
-    this.runDir = join(runRoot, id);
-    this.labCommands = options.labCommands?.(this);
-    const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-    this.idle = new IdleWatch(idleMs, () => {
-      if (this.sandboxPromise) void this.stopSandbox(`idle for ${Math.round(idleMs / 1000)} s`);
+    this.slot = new SandboxSlot({
+      learnerId: id,
+      launcher,
+      homeDir: this.store.homeDir,
+      runDir: join(runRoot, id),
+      log: this.log,
+      launched: (sandbox) => this.listen(sandbox),
+      forget: (reason) => this.forget(reason),
+      ended: (reason) => this.events.emit({ type: 'sandbox-ended', reason }),
     });
-    if (options.appIdleTimeoutMs !== undefined) this.appIdle = new IdleWatch(options.appIdleTimeoutMs, () => void this.pauseApp());
-    if (options.watchable) this.taps = new Map();
-  }
-
-  private async pauseApp(): Promise<void> {
-    const lab = this.runningLab;
-    if (!lab || !this.sandboxPromise) return;
-    const state = await this.appState(lab);
-    if (state.state !== 'running' && state.state !== 'starting') return;
-    this.log(`away: stopping the app of ${lab.meta.id} until they are back`);
-    this.pausedApp = lab;
-    await this.stop(lab);
-  }
-
-  /** A sign of life after an away-stop: the app runs again as it was. */
-  private resumeApp(): void {
-    const lab = this.pausedApp;
-    if (!lab) return;
-    this.pausedApp = undefined;
-    this.log(`back: starting the app of ${lab.meta.id} again`);
-    this.run(lab).catch((error: Error) => this.log(`could not restart the app: ${error.message}`));
+    this.presence = new Presence({
+      idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+      stopSandbox: (reason) => void this.slot.stop(reason),
+      appIdleTimeoutMs: options.appIdleTimeoutMs,
+      app: { running: () => this.runningLab, appState: (lab) => this.appState(lab), stop: (lab) => this.stop(lab), run: (lab) => this.run(lab) },
+      log: this.log,
+    });
+    this.labCommands = options.labCommands?.(this);
+    if (options.watchable) this.taps = new TerminalTaps();
   }
 
   /** A sign of life (an API call): pushes the idle stop back. */
   touch(): void {
-    this.idle.touch();
-    this.appIdle?.touch();
-    this.resumeApp();
+    this.presence.touch();
   }
 
   /** Present until released (an open socket). */
   hold(): () => void {
-    const releaseApp = this.appIdle?.hold();
-    const release = this.idle.hold();
-    this.resumeApp();
-    return () => {
-      releaseApp?.();
-      release();
-    };
+    return this.presence.hold();
   }
 
   sandbox(): Promise<Sandbox> {
-    this.idle.touch();
-    this.sandboxPromise ??= this.launch();
-    return this.sandboxPromise;
+    this.presence.sandboxUsed();
+    return this.slot.get();
   }
 
-  private async launch(): Promise<Sandbox> {
-    if (!this.launcher.status.sandboxed && this.launcher.status.kind === 'none') {
-      throw new HttpError(503, 'no_sandbox', `Labs cannot run here: ${this.launcher.status.reason}`);
-    }
-    await this.leaving;
-    await mkdir(this.store.homeDir, { recursive: true });
-    await mkdir(this.runDir, { recursive: true, mode: 0o700 });
-    const started = performance.now();
-    const attempt = this.launcher.launch({ learnerId: this.id, homeDir: this.store.homeDir, runDir: this.runDir });
-    attempt.catch((error: Error) => {
-      this.sandboxPromise = undefined;
-      this.log(`sandbox failed to start: ${error.message}`);
-    });
-    const sandbox = await attempt;
-    this.log(`sandbox started (${this.launcher.status.kind}) in ${Math.round(performance.now() - started)} ms`);
+  private listen(sandbox: Sandbox): void {
     sandbox.onAppState((state) => {
       if (state.state === 'exited') this.log(`app exited (${state.signal ?? `code ${state.exitCode}`})`);
       else if (state.listening) this.log('app listening on :8999');
     });
-    sandbox.onAppState((state) => this.appLab && this.emit({ type: 'app-state', lab: this.appLab, ...state }));
-    sandbox.onAppOutput((output) => this.appLab && this.emit({ type: 'app-output', lab: this.appLab, ...output }));
-    sandbox.onServiceState((service, state) => {
-      const lab = this.serviceLabs[service];
-      if (lab) this.emit({ type: 'service-state', lab, service, ...state });
-    });
-    sandbox.onServiceOutput((service, output) => {
-      const lab = this.serviceLabs[service];
-      if (lab) this.emit({ type: 'service-output', lab, service, ...output });
-    });
+    this.events.forward(sandbox, { app: () => this.runningLab?.meta.id, service: (name) => this.services.labs[name] });
     if (this.labCommands) sandbox.onLabCommand(this.labCommands);
-    sandbox.onEnd((reason) => {
-      this.log(`sandbox ended: ${reason}`);
-      if (this.sandboxPromise) this.sandboxPromise = undefined;
-      this.forget(reason);
-      this.emit({ type: 'sandbox-ended', reason });
-      // Remove what is left of it (its sockets) before a new one is made in the same folder.
-      this.leaving = sandbox.stop().catch(() => undefined);
-    });
-    return sandbox;
-  }
-
-  /** Stops the sandbox (its terminals, app and services with it); the next use starts a new one. */
-  private async stopSandbox(reason: string): Promise<void> {
-    const pending = this.sandboxPromise;
-    if (!pending) return;
-    this.sandboxPromise = undefined;
-    this.log(`stopping the sandbox: ${reason}`);
-    this.forget(reason);
-    const stopped = pending.then((sandbox) => sandbox.stop(), () => undefined);
-    this.leaving = stopped.catch(() => undefined);
-    await stopped;
   }
 
   private forget(reason: string): void {
     this.terminals.lost(reason);
-    this.appLab = undefined;
     this.runningLab = undefined;
-    this.pausedApp = undefined;
-    this.serviceLabs = {};
-    for (const tap of this.taps?.values() ?? []) tap.end(reason);
-    this.taps?.clear();
-  }
-
-  /** Work that must not be cut short by the idle stop. */
-  private async busy<T>(task: () => Promise<T>): Promise<T> {
-    const release = this.idle.hold();
-    try {
-      return await task();
-    } finally {
-      release();
-    }
+    this.presence.forget();
+    this.services = noServices();
+    this.taps?.end(reason);
   }
 
   /** A new shell in the lab's folder, kept (detached) when its socket closes. */
   openTerminal(lab: Lab, size: { cols: number; rows: number }): Promise<TerminalSession> {
-    return this.busy(async () => {
+    return this.presence.busy(async () => {
       await this.store.open(lab);
       try {
         this.terminals.reserve();
@@ -206,65 +129,59 @@ export class Learner {
       }
       const terminal = await (await this.sandbox()).openTerminal({ cwd: lab.meta.id, ...size });
       const session = this.terminals.add(lab.meta.id, terminal, size);
-      // After the session: a terminal's first listener takes what the shell printed before anyone listened.
-      if (this.taps) {
-        this.taps.set(session.id, new TerminalTap(terminal));
-        terminal.onExit(() => this.taps!.delete(session.id));
-      }
+      this.taps?.add(session.id, terminal);
       return session;
     });
   }
 
   /** nginx runs with `config` from the lab's folder (after `nginx -t`); redis needs nothing. */
   startService(lab: Lab, service: ServiceName, config = 'nginx.conf'): Promise<ServiceState> {
-    return this.busy(async () => {
+    return this.presence.busy(async () => {
       await this.store.open(lab);
       this.log(`starting ${service} in ~/${lab.meta.id}`);
-      return startLabService(await this.sandbox(), lab, service, this.serviceLabs, config);
+      return startLabService(await this.sandbox(), lab, service, this.services, this.readLabFile, config);
     });
   }
 
   async stopService(service: ServiceName): Promise<ServiceState> {
-    if (!this.sandboxPromise) return stoppedApp();
+    if (!this.slot.active) return stoppedApp();
     return (await this.sandbox()).stopService(service);
   }
 
   async reloadService(service: 'nginx'): Promise<ServiceState> {
-    if (!this.sandboxPromise) throw new HttpError(409, 'not_running', `${service} is not running.`);
-    return (await this.sandbox()).reloadService(service);
+    if (!this.slot.active) throw new HttpError(409, 'not_running', `${service} is not running.`);
+    const lab = this.services.labs.nginx;
+    const config = lab !== undefined && this.services.nginxConfig != null ? await this.readLabFile(lab, 'nginx.conf') : null;
+    const state = await (await this.sandbox()).reloadService(service);
+    if (config !== null) this.services.nginxConfig = config;
+    return state;
   }
 
   /** A service's state as this lab sees it: one started for another lab counts as stopped here. */
   async labServiceState(lab: Lab, service: ServiceName): Promise<ServiceState> {
-    if (this.serviceLabs[service] !== lab.meta.id) return stoppedApp();
+    if (this.services.labs[service] !== lab.meta.id) return stoppedApp();
     return this.serviceState(service);
   }
 
   async serviceState(service: ServiceName): Promise<ServiceState> {
-    if (!this.sandboxPromise) return stoppedApp();
+    if (!this.slot.active) return stoppedApp();
     return (await this.sandbox()).serviceState(service);
   }
 
   subscribe(listener: (event: EventMessage) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  private emit(event: EventMessage): void {
-    for (const listener of this.listeners) listener(event);
+    return this.events.subscribe(listener);
   }
 
   async appState(lab: Lab): Promise<AppState> {
-    if (this.appLab !== lab.meta.id || !this.sandboxPromise) return stoppedApp();
+    if (this.runningLab?.meta.id !== lab.meta.id || !this.slot.active) return stoppedApp();
     return (await this.sandbox()).appState();
   }
 
   run(lab: Lab): Promise<AppState> {
-    return this.busy(async () => {
+    return this.presence.busy(async () => {
       const sandbox = await this.sandbox();
-      if (this.appLab && this.appLab !== lab.meta.id) await sandbox.stopApp();
+      if (this.runningLab && this.runningLab.meta.id !== lab.meta.id) await sandbox.stopApp();
       await this.store.open(lab);
-      this.appLab = lab.meta.id;
       this.runningLab = lab;
       this.log(`starting node ${lab.meta.entry} in ~/${lab.meta.id}`);
       return sandbox.startApp({ cwd: lab.meta.id, entry: lab.meta.entry });
@@ -272,22 +189,24 @@ export class Learner {
   }
 
   async stop(lab: Lab): Promise<AppState> {
-    if (this.appLab !== lab.meta.id || !this.sandboxPromise) return stoppedApp();
+    if (this.runningLab?.meta.id !== lab.meta.id || !this.slot.active) return stoppedApp();
     return (await this.sandbox()).stopApp();
   }
 
   async save(lab: Lab, path: string, content: string) {
     const saved = await this.store.save(lab, path, content);
-    this.emit({ type: 'file-saved', lab: lab.meta.id, path: saved.path, savedAt: saved.savedAt });
+    this.events.emit({ type: 'file-saved', lab: lab.meta.id, path: saved.path, savedAt: saved.savedAt });
+    // An app that crashed (often on the half-typed line a save caught) starts again with the next save,
+    // as a watcher does; only one the learner stopped, or never ran, stays down.
     const state = await this.appState(lab);
-    if (state.state === 'starting' || state.state === 'running') await this.run(lab);
+    if (state.state !== 'stopped') await this.run(lab);
     return saved;
   }
 
   /** Puts the lab's files back to the starter, tells every open page, and restarts a running app. */
   async reset(lab: Lab) {
     const files = await this.store.reset(lab);
-    this.emit({ type: 'files-reset', lab: lab.meta.id, files });
+    this.events.emit({ type: 'files-reset', lab: lab.meta.id, files });
     const state = await this.appState(lab);
     if (state.state === 'starting' || state.state === 'running') await this.run(lab);
     return files;
@@ -295,35 +214,51 @@ export class Learner {
 
   /** Runs the lab's checks against the app, starting it first when nothing is running. */
   check(lab: Lab): Promise<CheckReport> {
-    return this.busy(() => this.checkNow(lab));
+    return this.presence.busy(() => this.checkNow(lab));
   }
 
   private async checkNow(lab: Lab): Promise<CheckReport> {
     await this.store.open(lab);
     const sandbox = await this.sandbox();
     // Services first: an app may need Redis as it starts, and nginx only answers 502 until the app is up.
-    for (const problem of await ensureLabServices(sandbox, lab, this.serviceLabs)) {
-      this.log(problem);
-      this.emit({ type: 'app-output', lab: lab.meta.id, stream: 'system', text: `${problem}\n` });
+    const notes = await ensureLabServices(sandbox, lab, this.services, this.readLabFile);
+    for (const note of notes) {
+      this.log(note);
+      this.events.emit({ type: 'app-output', lab: lab.meta.id, stream: 'system', text: `${note}\n` });
     }
+    const connect = (port: 8999 | 8888) => sandbox.connect(port);
     const state = await this.appState(lab);
     if (!state.listening) {
-      if (state.state !== 'running' && state.state !== 'starting') await this.run(lab);
-      await waitForListening(sandbox, LISTEN_WAIT_MS);
+      if (isUp(state)) await waitForListening(sandbox, LISTEN_WAIT_MS);
+      else if (!isUp(sandbox.appState()) && await answersOnAppPort(connect)) notes.push(`A server you started yourself already answers on ${lab.meta.ports.app}: the checks use it.`);
+      else {
+        await this.run(lab);
+        await waitForListening(sandbox, LISTEN_WAIT_MS);
+      }
     }
     // Recorded like any other traffic, so the page's timeline and inspector show what the checks sent.
-    const probe = recordedProbe(createHttpProbe((port) => sandbox.connect(port)), instrumentsFor(this).traffic(lab.meta.id));
+    const probe = recordedProbe(createHttpProbe(connect), instrumentsFor(this).traffic(lab.meta.id));
     const report = await runChecks(lab.meta.id, await lab.loadChecks(), probe);
     this.log(`checks for ${lab.meta.id}: ${report.passed} of ${report.total} pass`);
-    return report;
+    return notes.length ? { ...report, notes } : report;
   }
 
   async close(): Promise<void> {
-    this.idle.stop();
-    this.appIdle?.stop();
-    await this.stopSandbox('the playground is shutting down');
-    await this.leaving;
+    this.presence.stop();
+    await this.slot.close('the playground is shutting down');
   }
+}
+
+/** Whether the sandbox's app (for whichever lab) is started; another lab's is replaced by Run. */
+const isUp = (state: AppState) => state.state === 'running' || state.state === 'starting';
+
+/**
+ * Whether something already answers on the app port, such as a `node server.ts` the learner started in
+ * a terminal: a second copy started by Run would only crash on EADDRINUSE.
+ */
+async function answersOnAppPort(connect: Connect): Promise<boolean> {
+  const answer = await createHttpProbe(connect).request({ path: '/', timeoutMs: 1_000 }).catch(() => null);
+  return answer !== null && answer.status > 0;
 }
 
 /** Resolves when the app listens, exits, or the deadline passes; the checks then report what they find. */

@@ -193,4 +193,9 @@ export class TerminalSession {
     this.#mirror.dispose();
     this.#onGone();
   }
+
+  /** Workshop: the screen for a watcher, once every byte so far is on it, at the pty's size; the viewer is untouched. */
+  peek(take: (screen: string, size: { cols: number; rows: number }) => void): void {
+    if (!this.#gone) this.#mirror.snapshot(() => this.#size, (screen) => take(screen, this.#size));
+  }
 }

@@ -59,6 +59,10 @@ export function buildBwrapArgs(plan: BwrapPlan): string[] {
     '--size', String(plan.tmpBytes), '--tmpfs', '/tmp',
     '--size', String(plan.shmBytes), '--tmpfs', '/dev/shm',
     '--bind', plan.homeDir, SANDBOX_HOME, // the only writable host path
+    // bwrap's root is a tmpfs without a size: left writable, a learner could fill host RAM through
+    // `/`, `/etc` or `/opt` (and, under a memory cgroup, get the whole sandbox OOM-killed). After the
+    // last mount it is read-only; /tmp, /dev/shm and the home are mounts of their own and stay writable.
+    '--remount-ro', '/',
     '--chdir', SANDBOX_HOME,
     '--clearenv',
   );

@@ -204,6 +204,7 @@ export class BwrapLauncher implements Launcher {
       env: LAUNCHER_ENV,
       cwd: '/',
       feeds: [encodeArgs(args), ...files.map((file) => Buffer.from(file.content, 'utf8')), seccomp],
+      killEndsAll: true, // the pid namespace dies with bwrap (--die-with-parent)
       async waitGone() {
         // bwrap's own exit does not wait for the namespace to empty when it was killed.
         const known = await status?.catch(() => null);
@@ -219,7 +220,7 @@ export class BwrapLauncher implements Launcher {
         status = readStatus(stream);
         status.catch(() => undefined);
       },
-    });
+    }, this.limits.diskBytes);
     return { ...launched, bwrap: status! };
   }
 }

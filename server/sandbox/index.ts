@@ -5,6 +5,7 @@ import type { LauncherCheck, LauncherStatus } from '../contracts/api.ts';
 import { BwrapLauncher, type BwrapOptions } from './bwrap-launcher.ts';
 import { reapLeftovers } from './leftovers.ts';
 import { PlainLauncher } from './plain-launcher.ts';
+import { DEFAULT_LIMITS, formatBytes } from './limits/config.ts';
 import { describeChecks, inspectBwrap, selfTest, verifyIsolated } from './preflight.ts';
 import type { Launcher, Sandbox } from './types.ts';
 
@@ -50,12 +51,14 @@ async function probeBwrap(options: BwrapOptions): Promise<{ problem: string | nu
  * plain launcher, whose reason says loudly that it is not a sandbox; else kind 'none'. Limits that
  * could not be applied are named in the reason and in `checks`.
  */
-export async function chooseLauncher(options: { allowPlain?: boolean; bwrap?: BwrapOptions } = {}): Promise<Launcher> {
+export async function chooseLauncher(options: { allowPlain?: boolean; bwrap?: BwrapOptions; diskBytes?: number } = {}): Promise<Launcher> {
   const allowPlain = options.allowPlain ?? true;
   await reapLeftovers({ uidLeaseDir: options.bwrap?.uidLeaseDir });
-  const bwrap = await probeBwrap(options.bwrap ?? {});
+  const diskBytes = options.diskBytes ?? DEFAULT_LIMITS.diskBytes;
+  const bwrapOptions = { ...options.bwrap, limits: { ...options.bwrap?.limits, diskBytes } };
+  const bwrap = await probeBwrap(bwrapOptions);
   if (bwrap.problem === null) {
-    return new BwrapLauncher({ kind: 'bwrap', sandboxed: true, reason: describeChecks(bwrap.checks), checks: bwrap.checks }, options.bwrap);
+    return new BwrapLauncher({ kind: 'bwrap', sandboxed: true, reason: describeChecks(bwrap.checks), checks: bwrap.checks }, bwrapOptions);
   }
   if (!allowPlain) return new NoLauncher(`bubblewrap does not work here (${bwrap.problem}) and unsandboxed mode is not allowed`);
   const probe = new PlainLauncher({ kind: 'plain', sandboxed: false, reason: '' });
@@ -65,6 +68,6 @@ export async function chooseLauncher(options: { allowPlain?: boolean; bwrap?: Bw
   }
   return new PlainLauncher({
     kind: 'plain', sandboxed: false,
-    reason: `NOT A SANDBOX: learner code runs as ${os.userInfo().username} with full access to this machine, no limits (bubblewrap: ${bwrap.problem})`,
-  });
+    reason: `NOT A SANDBOX: learner code runs as ${os.userInfo().username} with full access to this machine, no limits but a ${formatBytes(diskBytes)} disk quota on the home (bubblewrap: ${bwrap.problem})`,
+  }, { diskBytes });
 }

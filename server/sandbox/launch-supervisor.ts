@@ -4,6 +4,7 @@ import { spawn, type StdioOptions } from 'node:child_process';
 import fs from 'node:fs/promises';
 import type { Duplex, Readable, Writable } from 'node:stream';
 import { CHANNEL_FD, RELAY_FDS, RELAY_PORTS } from '../protocol/layout.ts';
+import { quotaForStart, watchDiskQuota } from './disk-quota.ts';
 import { listenRelaySockets } from './relay-sockets.ts';
 import { SupervisedSandbox, type SupervisorReady } from './supervised-sandbox.ts';
 import type { SandboxSpec } from './types.ts';
@@ -19,6 +20,8 @@ export interface SupervisorCommand {
   onStatus?(stream: Readable): void;
   /** After the process has exited: wait until nothing of the sandbox runs any more. */
   waitGone?(): Promise<void>;
+  /** Killing the process ends everything it started (a pid namespace of its own). */
+  killEndsAll?: boolean;
 }
 
 export const FIRST_EXTRA_FD = Math.max(CHANNEL_FD, ...Object.values(RELAY_FDS)) + 1;
@@ -28,7 +31,9 @@ export interface LaunchedSupervisor {
   ready: SupervisorReady;
 }
 
-export async function launchSupervisor(spec: SandboxSpec, command: SupervisorCommand): Promise<LaunchedSupervisor> {
+/** `diskQuotaBytes`: the most the home may hold (disk-quota.ts), or undefined for no quota. */
+export async function launchSupervisor(spec: SandboxSpec, command: SupervisorCommand, diskQuotaBytes?: number): Promise<LaunchedSupervisor> {
+  const disk = diskQuotaBytes === undefined ? null : await quotaForStart(spec.homeDir, diskQuotaBytes);
   await fs.mkdir(spec.runDir, { recursive: true, mode: 0o700 });
   const relays = await listenRelaySockets(spec.runDir);
   const stdio: StdioOptions = ['ignore', 'ignore', 'pipe', 'pipe'];
@@ -55,7 +60,9 @@ export async function launchSupervisor(spec: SandboxSpec, command: SupervisorCom
   // Once, whether the host stops the sandbox or it ends by itself (a killed supervisor must not leave
   // its cgroup, uid lease or sockets behind until someone calls stop()).
   let cleaning: Promise<void> | null = null;
+  let quota: { stop(): void } | null = null;
   const cleanUp = () => (cleaning ??= (async () => {
+    quota?.stop();
     await command.waitGone?.();
     await Promise.all(Object.values(relays.paths).map((p) => fs.rm(p, { force: true })));
   })());
@@ -66,7 +73,9 @@ export async function launchSupervisor(spec: SandboxSpec, command: SupervisorCom
     channel: child.stdio[CHANNEL_FD] as unknown as Duplex,
     relayPaths: relays.paths,
     cleanUp,
+    killEndsAll: command.killEndsAll,
   });
+  if (disk) quota = watchDiskQuota(disk, (reason) => void sandbox.abort(reason));
   await released;
   try {
     return { sandbox, ready: await sandbox.ready() };

@@ -12,9 +12,19 @@ import { DEFAULT_UID_RANGE } from './limits/config.ts';
 
 const OWNED_FOLDER = /^cometlab-(?:run|preflight)-(\d+\.\d+)-/;
 
+/**
+ * Where the host-only folders go. Unix socket paths are short (108 bytes on Linux, 104 on macOS) and a
+ * run folder nests a learner id under it, so a long TMPDIR (macOS's /var/folders/..., a test run's own
+ * folder) would leave no room for the sockets: past 20 bytes, /tmp is used instead.
+ */
+export function hostFolderBase(): string {
+  const tmp = os.tmpdir();
+  return Buffer.byteLength(tmp) <= 20 ? tmp : '/tmp';
+}
+
 /** A host-only folder for sandbox sockets, named so a later start can tell whether its owner is alive. */
 export function createRunRoot(): Promise<string> {
-  return fs.mkdtemp(path.join(os.tmpdir(), `cometlab-run-${ownerTag()}-`));
+  return fs.mkdtemp(path.join(hostFolderBase(), `cometlab-run-${ownerTag()}-`));
 }
 
 export interface Reaped {
@@ -24,7 +34,7 @@ export interface Reaped {
 }
 
 export async function reapLeftovers(options: { tmpDir?: string; uidLeaseDir?: string } = {}): Promise<Reaped> {
-  const tmpDir = options.tmpDir ?? os.tmpdir();
+  const tmpDir = options.tmpDir ?? hostFolderBase();
   const folders: string[] = [];
   for (const name of await fs.readdir(tmpDir).catch(() => [] as string[])) {
     const owner = OWNED_FOLDER.exec(name)?.[1];

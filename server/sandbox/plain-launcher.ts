@@ -6,14 +6,18 @@ import path from 'node:path';
 import type { LauncherStatus } from '../contracts/api.ts';
 import { launchSupervisor, type LaunchedSupervisor } from './launch-supervisor.ts';
 import { learnerEnv } from './learner-env.ts';
+import { DEFAULT_LIMITS } from './limits/config.ts';
 import { PROJECT_ROOT, SUPERVISOR_MAIN } from './supervisor-code.ts';
 import type { Launcher, Sandbox, SandboxSpec } from './types.ts';
 
 export class PlainLauncher implements Launcher {
   readonly status: LauncherStatus;
+  /** The disk quota of the home: the one limit a plain supervisor can keep, since the host keeps it. */
+  readonly diskBytes: number;
 
-  constructor(status: LauncherStatus) {
+  constructor(status: LauncherStatus, options: { diskBytes?: number } = {}) {
     this.status = status;
+    this.diskBytes = options.diskBytes ?? DEFAULT_LIMITS.diskBytes;
   }
 
   async launch(spec: SandboxSpec): Promise<Sandbox> {
@@ -29,6 +33,6 @@ export class PlainLauncher implements Launcher {
       env: learnerEnv(path.dirname(process.execPath), home, os.userInfo().username),
       cwd: home,
       feeds: [],
-    });
+    }, this.diskBytes);
   }
 }

@@ -3,14 +3,14 @@
 // then reads, from the host, what the kernel says about the supervisor process: its uid, its seccomp
 // mode, its rlimits and its cgroups, so every protection is reported as seen, not as intended.
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { LauncherCheck } from '../contracts/api.ts';
 import type { BwrapLaunched } from './bwrap-launcher.ts';
 import type { LaunchedSupervisor } from './launch-supervisor.ts';
 import { limitFiles, OPTIONAL_FILES } from './limits/cgroup-layout.ts';
 import type { CgroupPlan } from './limits/cgroups.ts';
-import { formatBytes, type SandboxLimits } from './limits/config.ts';
+import { defaultCpuCores, describeCpuRule, formatBytes, type SandboxLimits } from './limits/config.ts';
+import { hostFolderBase } from './leftovers.ts';
 import { ownerTag } from './limits/owner.ts';
 import type { SandboxSpec } from './types.ts';
 
@@ -21,7 +21,7 @@ export async function selfTest<T extends LaunchedSupervisor>(
   launch: (spec: SandboxSpec) => Promise<T>,
   verify: (launched: T) => string | null | Promise<string | null>,
 ): Promise<string | null> {
-  const base = await fs.mkdtemp(path.join(os.tmpdir(), `cometlab-preflight-${ownerTag()}-`));
+  const base = await fs.mkdtemp(path.join(hostFolderBase(), `cometlab-preflight-${ownerTag()}-`));
   const spec = { learnerId: 'preflight', homeDir: path.join(base, 'home'), runDir: path.join(base, 'run') };
   await fs.mkdir(spec.homeDir);
   let launched: T | null = null;
@@ -76,7 +76,10 @@ export async function inspectBwrap(launched: BwrapLaunched, limits: SandboxLimit
   const status = await fs.readFile(`/proc/${pid}/status`, 'utf8');
   const rlimits = await fs.readFile(`/proc/${pid}/limits`, 'utf8');
   const cgroups = await fs.readFile(`/proc/${pid}/cgroup`, 'utf8');
-  const checks: LauncherCheck[] = [{ feature: 'sandbox', ok: true, detail: 'own namespaces (user, pid, net with lo only, ipc, uts, mount), read-only system, private /tmp' }];
+  const checks: LauncherCheck[] = [{
+    feature: 'sandbox', ok: true,
+    detail: `own namespaces (user, pid, net with lo only, ipc, uts, mount), read-only root and system, private /tmp, home disk quota ${formatBytes(limits.diskBytes)} (kept by the host)`,
+  }];
 
   const uid = Number(statusField(status, 'Uid')?.split(/\s+/)[0]);
   if (launched.hostUid !== null) {
@@ -103,7 +106,7 @@ export async function inspectBwrap(launched: BwrapLaunched, limits: SandboxLimit
     const [file, wanted] = limitFiles(controller, place.version, limits).filter(([name]) => !OPTIONAL_FILES.has(name)).at(-1)!;
     const actual = folder ? (await fs.readFile(path.join(folder, file), 'utf8').catch(() => '')).trim() : '';
     const ok = inside && actual === wanted;
-    const value = controller === 'memory' ? formatBytes(limits.memoryBytes) : controller === 'pids' ? String(limits.pids) : `${limits.cpuCores} core`;
+    const value = controller === 'memory' ? formatBytes(limits.memoryBytes) : controller === 'pids' ? String(limits.pids) : describeCpu(limits.cpuCores);
     checks.push({ feature, ok, detail: ok ? `cgroup v${place.version} ${controller} ${value}` : `cgroup v${place.version} ${controller}: supervisor ${inside ? 'inside' : 'not inside'} its cgroup, ${file}=${actual || '?'}` });
   }
 
@@ -117,6 +120,11 @@ export async function inspectBwrap(launched: BwrapLaunched, limits: SandboxLimit
       : `not applied: ${wrong.join(', ')}`,
   });
   return checks;
+}
+
+function describeCpu(cores: number): string {
+  const rule = describeCpuRule();
+  return cores === defaultCpuCores() ? `${cores} core (${rule})` : `${cores} core (the default here is ${defaultCpuCores()}: ${rule})`;
 }
 
 /** One readable line: what is in force, then loudly what is not. */

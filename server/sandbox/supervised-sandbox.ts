@@ -2,7 +2,7 @@
 // protocol and distrusts the other end (the supervisor shares its sandbox with the learner's code):
 // every control message is validated, and a broken one ends the sandbox.
 import type { ChildProcess } from 'node:child_process';
-import net from 'node:net';
+import type net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { AppState } from '../contracts/api.ts';
 import type { LabAnswer } from '../contracts/lab-command.ts';
@@ -11,12 +11,15 @@ import { clampSize } from '../contracts/terminal.ts';
 import { Channel } from '../protocol/channel.ts';
 import type { RelayPort } from '../protocol/layout.ts';
 import { HostTerminal } from './host-terminal.ts';
+import { PendingAnswers } from './pending-answers.ts';
+import { connectRelay } from './relay-connect.ts';
+import { SandboxEvents } from './sandbox-events.ts';
+import { SupervisorProcess } from './supervisor-process.ts';
 import type { AppOutput, AppSpec, Sandbox, ServiceName, ServiceSpecs, ServiceState, Terminal, TerminalSpec } from './types.ts';
 
 const READY_TIMEOUT_MS = 15_000;
 const REPLY_TIMEOUT_MS = 10_000;
 const STOP_GRACE_MS = 1_000;
-const STDERR_TAIL_BYTES = 4096;
 
 export interface SupervisorReady {
   uid: number;
@@ -30,83 +33,46 @@ export interface SupervisedSandboxOptions {
   relayPaths: Record<RelayPort, string>;
   /** After the child has exited: wait until nothing of the sandbox is left, remove its sockets. */
   cleanUp(): Promise<void>;
+  /** Killing the child ends everything in the sandbox at once (bwrap: its pid namespace goes with it). */
+  killEndsAll?: boolean;
 }
 
 type ReplyMessage = Extract<SupervisorMessage, { type: 'reply' }>;
-
-function listen<T>(listeners: Set<T>, listener: T): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
-
-const stoppedState = (): AppState => ({ state: 'stopped', listening: false, exitCode: null, signal: null, since: new Date().toISOString() });
-type Pending<T> = { resolve(value: T): void; reject(error: Error): void };
 
 export class SupervisedSandbox implements Sandbox {
   readonly learnerId: string;
   /** Host pid of the launched process (bwrap, or the plain supervisor). */
   readonly hostPid: number;
-  readonly #child: ChildProcess;
+  readonly #process: SupervisorProcess;
   readonly #channel: Channel;
   readonly #relayPaths: Record<RelayPort, string>;
   readonly #cleanUp: () => Promise<void>;
+  readonly #killEndsAll: boolean;
+  readonly #events = new SandboxEvents();
   readonly #terminals = new Map<number, HostTerminal>();
-  readonly #openings = new Map<number, Pending<Terminal>>();
-  readonly #replies = new Map<number, Pending<ReplyMessage>>();
-  readonly #stateListeners = new Set<(state: AppState) => void>();
-  readonly #outputListeners = new Set<(output: AppOutput) => void>();
-  readonly #lagListeners = new Set<(maxMs: number) => void>();
-  readonly #endListeners = new Set<(reason: string) => void>();
-  readonly #serviceStateListeners = new Set<(name: ServiceName, state: ServiceState) => void>();
-  readonly #serviceOutputListeners = new Set<(name: ServiceName, output: AppOutput) => void>();
-  readonly #serviceStates: Record<ServiceName, ServiceState> = { nginx: stoppedState(), redis: stoppedState() };
-  readonly #exited: Promise<void>;
+  readonly #openings = new PendingAnswers<Terminal>();
+  readonly #replies = new PendingAnswers<ReplyMessage>();
   readonly #ready: Promise<SupervisorReady>;
-  #markReady!: Pending<SupervisorReady>;
-  #appState: AppState = stoppedState();
+  #markReady!: { resolve(value: SupervisorReady): void; reject(error: Error): void };
   #labCommands: ((request: unknown) => Promise<LabAnswer>) | null = null;
   #nextTerminal = 1;
   #nextRequest = 1;
-  #stderrTail = '';
   #channelLost: string | null = null;
   #ended: string | null = null;
   #stopping = false;
 
   constructor(options: SupervisedSandboxOptions) {
     this.learnerId = options.learnerId;
-    this.#child = options.child;
-    this.hostPid = options.child.pid ?? -1;
     this.#relayPaths = options.relayPaths;
     this.#cleanUp = options.cleanUp;
+    this.#killEndsAll = options.killEndsAll ?? false;
     this.#ready = new Promise((resolve, reject) => (this.#markReady = { resolve, reject }));
     this.#ready.catch(() => undefined);
-    this.#child.stderr?.setEncoding('utf8').on('data', (text: string) => {
-      this.#stderrTail = (this.#stderrTail + text).slice(-STDERR_TAIL_BYTES);
+    this.#process = new SupervisorProcess(options.child, {
+      exited: (how) => this.#end(this.#channelLost ? `${this.#channelLost}; ${how}` : how),
+      failed: (error) => this.#end(`could not start the sandbox: ${error.message}`),
     });
-    this.#exited = new Promise((resolve) => {
-      this.#child.once('exit', (code, signal) => {
-        const finish = () => {
-          const detail = this.#stderrTail.trim();
-          const exit = `the sandbox exited (${signal ?? `code ${code}`})${detail ? `: ${detail}` : ''}`;
-          this.#end(this.#channelLost ? `${this.#channelLost}; ${exit}` : exit);
-          resolve();
-        };
-        // Why bwrap failed may still be in the pipe when 'exit' comes.
-        const stderr = this.#child.stderr;
-        if (!stderr || stderr.readableEnded) return finish();
-        const late = setTimeout(finish, 200);
-        stderr.once('end', () => {
-          clearTimeout(late);
-          finish();
-        });
-      });
-      // A process that could not be started at all emits 'error' and never 'exit'.
-      this.#child.once('error', (error) => {
-        if (this.#child.pid !== undefined) return;
-        this.#end(`could not start the sandbox: ${error.message}`);
-        resolve();
-      });
-    });
+    this.hostPid = this.#process.pid;
     this.#channel = new Channel(options.channel, {
       control: (value) => this.#onControl(value),
       terminal: (id, data) => this.#terminals.get(id)?.deliver(data),
@@ -114,7 +80,7 @@ export class SupervisedSandbox implements Sandbox {
         // The sandbox ends when its process does, which tells more (bwrap's error); one that keeps
         // running without its channel is useless and gets killed.
         this.#channelLost = error ? `channel to the supervisor failed: ${error.message}` : 'the supervisor closed its channel';
-        if (!this.#stopping) setTimeout(() => this.#child.kill('SIGKILL'), STOP_GRACE_MS).unref();
+        if (!this.#stopping) setTimeout(() => this.#process.kill(), STOP_GRACE_MS).unref();
       },
     });
   }
@@ -127,9 +93,8 @@ export class SupervisedSandbox implements Sandbox {
 
   async openTerminal(spec: TerminalSpec): Promise<Terminal> {
     const id = this.#nextTerminal++;
-    const opened = new Promise<Terminal>((resolve, reject) => this.#openings.set(id, { resolve, reject }));
     this.#send({ type: 'open-terminal', id, cwd: spec.cwd, ...clampSize(spec.cols, spec.rows) });
-    return opened;
+    return this.#openings.wait(id);
   }
 
   async startApp(spec: AppSpec): Promise<AppState> {
@@ -141,7 +106,7 @@ export class SupervisedSandbox implements Sandbox {
   }
 
   appState(): AppState {
-    return this.#appState;
+    return this.#events.app();
   }
 
   async startService<N extends ServiceName>(name: N, spec: ServiceSpecs[N]): Promise<ServiceState> {
@@ -158,27 +123,27 @@ export class SupervisedSandbox implements Sandbox {
   }
 
   serviceState(name: ServiceName): ServiceState {
-    return this.#serviceStates[name];
+    return this.#events.service(name);
   }
 
   onServiceState(listener: (name: ServiceName, state: ServiceState) => void): () => void {
-    return listen(this.#serviceStateListeners, listener);
+    return this.#events.serviceStates.add(listener);
   }
 
   onServiceOutput(listener: (name: ServiceName, output: AppOutput) => void): () => void {
-    return listen(this.#serviceOutputListeners, listener);
+    return this.#events.serviceOutput.add(listener);
   }
 
   onAppState(listener: (state: AppState) => void): () => void {
-    return listen(this.#stateListeners, listener);
+    return this.#events.appStates.add(listener);
   }
 
   onAppOutput(listener: (output: AppOutput) => void): () => void {
-    return listen(this.#outputListeners, listener);
+    return this.#events.appOutput.add(listener);
   }
 
   onAppLag(listener: (maxMs: number) => void): () => void {
-    return listen(this.#lagListeners, listener);
+    return this.#events.appLag.add(listener);
   }
 
   onLabCommand(handler: (request: unknown) => Promise<LabAnswer>): () => void {
@@ -189,32 +154,34 @@ export class SupervisedSandbox implements Sandbox {
   }
 
   onEnd(listener: (reason: string) => void): () => void {
-    return listen(this.#endListeners, listener);
+    return this.#events.end.add(listener);
   }
 
   connect(port: RelayPort): Promise<net.Socket> {
     if (this.#ended !== null) return Promise.reject(new Error(`sandbox ended: ${this.#ended}`));
-    const path = this.#relayPaths[port];
-    if (!path) return Promise.reject(new Error(`port ${port} is not relayed`));
-    return new Promise((resolve, reject) => {
-      const socket = net.connect({ path });
-      socket.once('connect', () => {
-        socket.off('error', reject);
-        resolve(socket);
-      });
-      socket.once('error', reject);
-    });
+    return connectRelay(this.#relayPaths, port);
+  }
+
+  /**
+   * Ends it for a reason of the host's own (a quota): everything in it stops as with stop(), and the end
+   * listeners hear `reason` as if it had ended by itself, so the learner is told why.
+   */
+  async abort(reason: string): Promise<void> {
+    if (this.#ended !== null || this.#stopping) return;
+    // What keeps writing must stop now: a kill where it takes everything with it, else the supervisor's
+    // own shutdown (a killed plain supervisor would leave its children running). Either way the
+    // listeners hear why first: the shells' exits would otherwise reach the viewers before the reason.
+    if (!this.#killEndsAll) this.#stopping = true;
+    this.#end(reason, true);
+    await this.stop();
   }
 
   /** Asks the supervisor to end everything, and kills the sandbox if it has not gone within a second. */
   async stop(): Promise<void> {
     this.#stopping = true;
-    if (this.#child.pid !== undefined && this.#child.exitCode === null && this.#child.signalCode === null) {
+    await this.#process.stop(() => {
       if (!this.#channel.closed) this.#channel.sendControl({ type: 'shutdown' } satisfies HostMessage);
-      const grace = setTimeout(() => this.#child.kill('SIGKILL'), STOP_GRACE_MS);
-      await this.#exited;
-      clearTimeout(grace);
-    }
+    }, STOP_GRACE_MS);
     this.#end('stopped');
     await this.#cleanUp();
   }
@@ -224,29 +191,21 @@ export class SupervisedSandbox implements Sandbox {
     this.#channel.sendControl(hostMessageSchema.parse(message));
   }
 
-  #request(message: Extract<HostMessage, { req: number }>): Promise<ReplyMessage> {
-    const reply = new Promise<ReplyMessage>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#replies.delete(message.req);
-        reject(new Error(`the supervisor did not answer ${message.type} within ${REPLY_TIMEOUT_MS} ms`));
-      }, REPLY_TIMEOUT_MS);
-      this.#replies.set(message.req, {
-        resolve: (value) => { clearTimeout(timer); resolve(value); },
-        reject: (error) => { clearTimeout(timer); reject(error); },
-      });
-    });
+  async #request(message: Extract<HostMessage, { req: number }>): Promise<ReplyMessage> {
     this.#send(message);
-    return reply.then((answer) => {
-      if (answer.error !== null) throw new Error(answer.error);
-      return answer;
+    const answer = await this.#replies.wait(message.req, {
+      ms: REPLY_TIMEOUT_MS,
+      message: `the supervisor did not answer ${message.type} within ${REPLY_TIMEOUT_MS} ms`,
     });
+    if (answer.error !== null) throw new Error(answer.error);
+    return answer;
   }
 
   #onControl(value: unknown): void {
     const parsed = supervisorMessageSchema.safeParse(value);
     if (!parsed.success) {
       this.#end(`the supervisor sent a malformed message: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-      this.#child.kill('SIGKILL');
+      this.#process.kill();
       return;
     }
     const message = parsed.data;
@@ -260,80 +219,64 @@ export class SupervisedSandbox implements Sandbox {
           sendInput: (id, data) => this.#channel.sendTerminal(id, data),
         });
         this.#terminals.set(message.id, terminal);
-        this.#openings.get(message.id)?.resolve(terminal);
-        this.#openings.delete(message.id);
+        this.#openings.resolve(message.id, terminal);
         return;
       }
       case 'terminal-error':
-        this.#openings.get(message.id)?.reject(new Error(message.message));
-        this.#openings.delete(message.id);
+        this.#openings.reject(message.id, new Error(message.message));
         return;
       case 'terminal-exit':
         this.#terminals.get(message.id)?.exited({ code: message.code, signal: message.signal });
         this.#terminals.delete(message.id);
         return;
       case 'app-state':
-        this.#appState = message.state;
-        for (const listener of this.#stateListeners) listener(message.state);
+        this.#events.setApp(message.state);
         return;
       case 'app-output':
-        for (const listener of this.#outputListeners) listener({ stream: message.stream, text: message.text });
+        this.#events.appOutput.emit({ stream: message.stream, text: message.text });
         return;
       case 'app-lag':
-        for (const listener of this.#lagListeners) listener(message.maxMs);
+        this.#events.appLag.emit(message.maxMs);
         return;
       case 'service-state':
-        this.#serviceStates[message.service] = message.state;
-        for (const listener of this.#serviceStateListeners) listener(message.service, message.state);
+        this.#events.setService(message.service, message.state);
         return;
       case 'service-output':
-        for (const listener of this.#serviceOutputListeners) listener(message.service, { stream: message.stream, text: message.text });
+        this.#events.serviceOutput.emit(message.service, { stream: message.stream, text: message.text });
         return;
       case 'reply':
-        this.#replies.get(message.req)?.resolve(message);
-        this.#replies.delete(message.req);
+        this.#replies.resolve(message.req, message);
         return;
-      case 'lab-command': {
-        const handled = this.#labCommands?.(message.request) ?? Promise.resolve({ ok: false, text: 'lab: this playground does not take lab commands' });
-        void handled
-          .catch((error: Error) => ({ ok: false, text: `lab: ${error.message}` }))
-          .then(({ ok, text }) => {
-            if (this.#ended === null && !this.#channel.closed) this.#send({ type: 'lab-answer', req: message.req, ok, text });
-          })
-          .catch(() => undefined); // the sandbox ended meanwhile: nobody is left to answer
+      case 'lab-command':
+        this.#answerLabCommand(message.req, message.request);
         return;
-      }
     }
   }
 
-  /** Once: fail whatever waits, tell the terminals, and tell listeners unless the host asked for it. */
-  #end(reason: string): void {
+  #answerLabCommand(req: number, request: unknown): void {
+    const handled = this.#labCommands?.(request) ?? Promise.resolve({ ok: false, text: 'lab: this playground does not take lab commands' });
+    void handled
+      .catch((error: Error) => ({ ok: false, text: `lab: ${error.message}` }))
+      .then(({ ok, text }) => {
+        if (this.#ended === null && !this.#channel.closed) this.#send({ type: 'lab-answer', req, ok, text });
+      })
+      .catch(() => undefined); // the sandbox ended meanwhile: nobody is left to answer
+  }
+
+  /** Once: fail whatever waits, tell the terminals, and tell listeners unless the host stops it unannounced. */
+  #end(reason: string, announce = !this.#stopping): void {
     if (this.#ended !== null) return;
     this.#ended = reason;
     // A supervisor that dropped its channel unasked is dead or hostile; when stopping it is just leaving.
-    if (!this.#stopping && this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill('SIGKILL');
+    if (!this.#stopping && this.#process.running) this.#process.kill();
     const error = new Error(`sandbox ended: ${reason}`);
     this.#markReady.reject(error);
-    for (const pending of [...this.#openings.values(), ...this.#replies.values()]) pending.reject(error);
-    this.#openings.clear();
-    this.#replies.clear();
+    this.#openings.rejectAll(error);
+    this.#replies.rejectAll(error);
     // End listeners first: they learn why before each shell's exit arrives, and can tell the viewers so.
-    if (!this.#stopping) for (const listener of this.#endListeners) listener(reason);
+    if (announce) this.#events.end.emit(reason);
     for (const terminal of this.#terminals.values()) terminal.exited({ code: null, signal: 'SIGKILL' });
     this.#terminals.clear();
-    const killed = (state: AppState): AppState | null => (state.state === 'running' || state.state === 'starting'
-      ? { ...state, state: 'exited', listening: false, signal: 'SIGKILL', since: new Date().toISOString() }
-      : null);
-    const app = killed(this.#appState);
-    if (app) {
-      this.#appState = app;
-      for (const listener of this.#stateListeners) listener(app);
-    }
-    for (const name of Object.keys(this.#serviceStates) as ServiceName[]) {
-      const service = killed(this.#serviceStates[name]);
-      if (!service) continue;
-      this.#serviceStates[name] = service;
-      for (const listener of this.#serviceStateListeners) listener(name, service);
-    }
+    this.#events.killAll();
   }
 }

@@ -2,6 +2,7 @@
 // and redis on 6379 (lab 7), memory only. Both run inside the sandbox like everything else.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import type { AppState } from '../contracts/api.ts';
 import type { Channel } from '../protocol/channel.ts';
@@ -13,6 +14,20 @@ export type ServiceName = 'nginx' | 'redis';
 const PORTS: Record<ServiceName, number> = { nginx: 8888, redis: 6379 };
 const CONFIG_TEST_TIMEOUT_MS = 5000;
 const REDIS_MAX_MEMORY = '64mb';
+
+/** Whether something accepts connections on the port: then a new server there could not bind it. */
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.connect({ host: '127.0.0.1', port });
+    const done = (answers: boolean) => {
+      probe.destroy();
+      resolve(answers);
+    };
+    probe.once('connect', () => done(true));
+    probe.once('error', () => done(false));
+    probe.setTimeout(1000, () => done(false));
+  });
+}
 
 /** Debian puts nginx in /usr/sbin, which is not on the learner's PATH. */
 function findProgram(name: string, env: NodeJS.ProcessEnv): string {
@@ -56,6 +71,7 @@ export class Services {
     return managed.serially(async () => {
       const dir = resolveInside(this.#home, cwd);
       if (service === 'redis') {
+        await this.#freePort(service, cwd);
         return managed.restart({
           file: findProgram('redis-server', this.#env),
           // Memory only and bounded: a lab's pub/sub needs no disk, and a runaway client must not eat the sandbox.
@@ -69,6 +85,7 @@ export class Services {
       // nginx makes only the last part of its temp and log paths; the usual relative ones must exist.
       for (const sub of ['logs', 'tmp']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
       await this.#testNginx(dir, file);
+      await this.#freePort(service, cwd);
       this.#nginx = { dir, config: file };
       return managed.restart({
         file: findProgram('nginx', this.#env),
@@ -101,6 +118,19 @@ export class Services {
     for (const managed of Object.values(this.#processes)) managed.kill();
   }
 
+  /**
+   * Stops ours; anything still on the port is another copy, often one started by hand in a terminal
+   * (nginx even survives its terminal closing). A new one would fail to bind a moment after starting,
+   * while that copy's answers made it look up: refused with what to do instead.
+   */
+  async #freePort(service: ServiceName, cwd: string): Promise<void> {
+    await this.#processes[service].stopNow();
+    if (!(await portAnswers(PORTS[service]))) return;
+    const stop = service === 'nginx' ? `nginx -p ~/${cwd} -s stop` : 'redis-cli shutdown';
+    throw new Error(`127.0.0.1:${PORTS[service]} is already taken, probably by a ${service} you started in a terminal; that one `
+      + `keeps serving. To have the playground run ${service} instead, stop yours first (${stop}).`);
+  }
+
   /** Resolves when `nginx -t` passes; otherwise fails with what nginx said, for the learner to read. */
   #testNginx(dir: string, config: string): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -109,7 +139,7 @@ export class Services {
         (error, stdout, stderr) => {
           if (!error) return resolve();
           const said = `${stdout}${stderr}`.trim();
-          reject(new Error(said ? said.slice(-8000) : `nginx -t failed: ${error.message}`));
+          reject(new Error(said ? `nginx -t said:\n${said.slice(-8000)}` : `nginx -t failed: ${error.message}`));
         });
     });
   }

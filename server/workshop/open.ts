@@ -11,9 +11,11 @@ import { LaunchQueue } from './launch-queue.ts';
 import { loadSecrets } from './secrets.ts';
 import { Workshop } from './workshop.ts';
 import { openWorkshopStore } from './workshop-store.ts';
+import { WORKSHOP_DB } from './archive.ts';
 
 export interface WorkshopSettings {
-  title: string;
+  /** Undefined: a new workshop gets the default title, an existing one keeps its own. */
+  title?: string;
   /** Stop a student's app after this long away (their sandbox stays until idleTimeoutMs); default 10 min. */
   appIdleTimeoutMs?: number;
   /**
@@ -32,7 +34,7 @@ export function openWorkshop(options: WorkshopSettings & {
   if (options.launcher.status.kind !== 'bwrap') {
     throw new Error(`a workshop needs a working sandbox, and there is none: ${options.launcher.status.reason}`);
   }
-  const store = openWorkshopStore(join(options.dataDir, 'workshop.db'));
+  const store = openWorkshopStore(join(options.dataDir, WORKSHOP_DB));
   const queue = new LaunchQueue(options.launcher, options.launchConcurrency ?? 4);
   let progress: ProgressStore = options.progress;
   const workshop: Workshop = new Workshop({

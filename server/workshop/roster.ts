@@ -1,7 +1,7 @@
 // The dashboard's view of the class, built from what the stores hold and what is live (presence, usage).
 // Pure: the same inputs give the same state, so it is unit-tested without a server.
 import type { LabProgress } from '../contracts/api.ts';
-import type { RosterEntry, WorkshopState } from '../contracts/workshop.ts';
+import type { ControlStatus, RosterEntry, WorkshopState } from '../contracts/workshop.ts';
 import type { HelpRow, StudentRow, WorkshopRow } from './workshop-store.ts';
 
 export interface RosterInputs {
@@ -9,6 +9,7 @@ export interface RosterInputs {
   studentUrl: string;
   students: StudentRow[];
   help: HelpRow[];
+  controls: ControlStatus[];
   progress(id: string): Record<string, LabProgress>;
   online(id: string): boolean;
   usage(id: string): RosterEntry['usage'];
@@ -44,5 +45,6 @@ export function buildState(inputs: RosterInputs): WorkshopState {
     pace: { unlockedUpTo: workshop.unlockedUpTo, everyoneTo: workshop.everyoneTo },
     roster,
     help: inputs.help.map((h) => ({ ...h, name: names.get(h.student) ?? '?' })),
+    controls: inputs.controls,
   };
 }

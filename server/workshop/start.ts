@@ -1,10 +1,13 @@
 // `cometlab workshop`: starts the playground in workshop mode and tells the instructor, on the terminal,
-// where everyone goes: their own link (with the token), the students' link with a QR code, the join code.
+// where everyone goes: their own link (with the token), the students' link with a QR code, the join code;
+// and, in words, when it reopened an ended workshop or (--new) archived the previous one.
 import { networkInterfaces } from 'node:os';
 import { renderUnicodeCompact } from 'uqr';
 import type { Command } from '../cli/args.ts';
 import { startPlayground, type Playground } from '../playground.ts';
 import type { Log } from '../log.ts';
+import { archivedNotice, archiveWorkshop } from './archive.ts';
+import { reopenedNotice } from './resume.ts';
 
 type WorkshopCommand = Extract<Command, { command: 'workshop' }>;
 
@@ -24,12 +27,15 @@ export function baseUrlFor(listenHost: string, port: number, publicUrl: string |
 }
 
 export async function startWorkshop(command: WorkshopCommand, log: Log): Promise<{ playground: Playground; banner: string }> {
+  // Before anything opens the databases: they move.
+  const archived = command.fresh ? await archiveWorkshop(command.dataDir) : undefined;
   const playground = await startPlayground({
     host: command.host,
     port: command.port,
     dataDir: command.dataDir,
     allowedHosts: command.allowedHosts,
     idleTimeoutMs: command.idleTimeoutMs,
+    diskQuotaBytes: command.diskQuotaBytes,
     log,
     workshop: { title: command.title, appIdleTimeoutMs: command.awayTimeoutMs, classSize: command.classSize },
   });
@@ -40,7 +46,9 @@ export async function startWorkshop(command: WorkshopCommand, log: Log): Promise
   workshop.setBaseUrl(base);
   const { joinCode } = workshop.row;
   const others = command.publicUrl || !['0.0.0.0', '::'].includes(command.host) ? [] : lan.slice(1);
+  const notice = archived === undefined ? reopenedNotice(workshop.opening) : archivedNotice(archived, command.dataDir);
   const banner = [
+    ...(notice ? [notice, ''] : []),
     `cometlab workshop "${workshop.row.title}" is running at ${playground.url}/`,
     '',
     `Instructor (keep this link to yourself): ${base}/workshop/instructor?token=${workshop.secrets.instructorToken}`,

@@ -1,14 +1,17 @@
 // What a workshop keeps across restarts: the workshop itself (title, join code, pace), the students, the
-// help queue, the events sent to students and the control they granted. Callers see only WorkshopStore,
-// so a store shared by several nodes (DESIGN §8, Redis) can replace this SQLite one without touching them.
+// help queue, the events sent to students and the instructor's control requests with their answers.
+// Callers see only WorkshopStore, so a store shared by several nodes (DESIGN §8, Redis) can replace this
+// SQLite one without touching them.
 import { DatabaseSync } from 'node:sqlite';
 import { z } from 'zod';
-import { studentEventSchema } from '../contracts/workshop.ts';
+import { controlStatusSchema, studentEventSchema, type ControlStatus } from '../contracts/workshop.ts';
 
 export interface WorkshopRow {
   title: string;
   startedAt: string;
   ended: boolean;
+  /** When it last ended; null while running (and for workshops ended before this was kept). */
+  endedAt: string | null;
   joinCode: string;
   joinOpen: boolean;
   unlockedUpTo: number | null;
@@ -50,12 +53,18 @@ export interface WorkshopStore {
   addEvent(student: string | null, event: NewStudentEvent): number;
   eventsFor(student: string, since: number, limit: number): StudentEvent[];
   lastEventId(): number;
-  setControl(student: string, lab: string, allowed: boolean): void;
-  hasControl(student: string, lab: string): boolean;
+  setControl(status: ControlStatus): void;
+  control(student: string, lab: string): ControlStatus | undefined;
+  controls(): ControlStatus[];
   close(): void;
 }
 
 type Row = Record<string, string | number | null>;
+
+function addColumn(db: DatabaseSync, table: string, column: string, definition: string): void {
+  const known = db.prepare('SELECT 1 FROM pragma_table_info(?) WHERE name = ?').get(table, column);
+  if (!known) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+}
 
 export function openWorkshopStore(file: string): WorkshopStore {
   const db = new DatabaseSync(file);
@@ -78,13 +87,18 @@ export function openWorkshopStore(file: string): WorkshopStore {
     );
     CREATE INDEX IF NOT EXISTS events_student ON events (student, id);
     CREATE TABLE IF NOT EXISTS controls (
-      student TEXT NOT NULL, lab TEXT NOT NULL, PRIMARY KEY (student, lab)
+      student TEXT NOT NULL, lab TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'allowed', at TEXT NOT NULL DEFAULT '',
+      PRIMARY KEY (student, lab)
     ) WITHOUT ROWID;
   `);
+  // Data dirs from before these columns: a row in controls was a grant.
+  addColumn(db, 'workshop', 'ended_at', 'TEXT');
+  addColumn(db, 'controls', 'state', "TEXT NOT NULL DEFAULT 'allowed'");
+  addColumn(db, 'controls', 'at', "TEXT NOT NULL DEFAULT ''");
   const selectWorkshop = db.prepare('SELECT * FROM workshop WHERE id = 1');
-  const upsertWorkshop = db.prepare(`INSERT INTO workshop (id, title, started_at, ended, join_code, join_open, unlocked_up_to, everyone_to)
-    VALUES (1, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET title = excluded.title, started_at = excluded.started_at,
-    ended = excluded.ended, join_code = excluded.join_code, join_open = excluded.join_open,
+  const upsertWorkshop = db.prepare(`INSERT INTO workshop (id, title, started_at, ended, ended_at, join_code, join_open, unlocked_up_to, everyone_to)
+    VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET title = excluded.title, started_at = excluded.started_at,
+    ended = excluded.ended, ended_at = excluded.ended_at, join_code = excluded.join_code, join_open = excluded.join_open,
     unlocked_up_to = excluded.unlocked_up_to, everyone_to = excluded.everyone_to`);
   const insertStudent = db.prepare('INSERT INTO students (id, name, joined_at, last_activity, current_lab) VALUES (?, ?, ?, ?, ?)');
   const selectStudent = db.prepare('SELECT * FROM students WHERE id = ?');
@@ -96,15 +110,17 @@ export function openWorkshopStore(file: string): WorkshopStore {
   const insertEvent = db.prepare('INSERT INTO events (student, body) VALUES (?, ?)');
   const selectEvents = db.prepare('SELECT id, body FROM events WHERE id > ? AND (student IS NULL OR student = ?) ORDER BY id LIMIT ?');
   const selectLastEvent = db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM events');
-  const insertControl = db.prepare('INSERT OR IGNORE INTO controls (student, lab) VALUES (?, ?)');
-  const deleteControl = db.prepare('DELETE FROM controls WHERE student = ? AND lab = ?');
-  const selectControl = db.prepare('SELECT 1 FROM controls WHERE student = ? AND lab = ?');
+  const upsertControl = db.prepare(`INSERT INTO controls (student, lab, state, at) VALUES (?, ?, ?, ?)
+    ON CONFLICT (student, lab) DO UPDATE SET state = excluded.state, at = excluded.at`);
+  const selectControl = db.prepare('SELECT * FROM controls WHERE student = ? AND lab = ?');
+  const selectControls = db.prepare('SELECT * FROM controls ORDER BY at, student, lab');
 
   const toStudent = (row: Row): StudentRow => ({
     id: String(row.id), name: String(row.name), joinedAt: String(row.joined_at),
     lastActivity: row.last_activity === null ? null : String(row.last_activity),
     currentLab: row.current_lab === null ? null : String(row.current_lab),
   });
+  const toControl = (row: Row): ControlStatus => controlStatusSchema.parse(row);
 
   return {
     workshop() {
@@ -112,13 +128,14 @@ export function openWorkshopStore(file: string): WorkshopStore {
       if (!row) return null;
       return {
         title: String(row.title), startedAt: String(row.started_at), ended: row.ended === 1,
+        endedAt: row.ended_at === null ? null : String(row.ended_at),
         joinCode: String(row.join_code), joinOpen: row.join_open === 1,
         unlockedUpTo: row.unlocked_up_to === null ? null : Number(row.unlocked_up_to),
         everyoneTo: row.everyone_to === null ? null : String(row.everyone_to),
       };
     },
     saveWorkshop(w) {
-      upsertWorkshop.run(w.title, w.startedAt, w.ended ? 1 : 0, w.joinCode, w.joinOpen ? 1 : 0, w.unlockedUpTo, w.everyoneTo);
+      upsertWorkshop.run(w.title, w.startedAt, w.ended ? 1 : 0, w.endedAt, w.joinCode, w.joinOpen ? 1 : 0, w.unlockedUpTo, w.everyoneTo);
     },
     addStudent(s) {
       insertStudent.run(s.id, s.name, s.joinedAt, s.lastActivity, s.currentLab);
@@ -155,12 +172,15 @@ export function openWorkshopStore(file: string): WorkshopStore {
     lastEventId() {
       return Number((selectLastEvent.get() as Row).id);
     },
-    setControl(student, lab, allowed) {
-      if (allowed) insertControl.run(student, lab);
-      else deleteControl.run(student, lab);
+    setControl({ student, lab, state, at }) {
+      upsertControl.run(student, lab, state, at);
     },
-    hasControl(student, lab) {
-      return selectControl.get(student, lab) !== undefined;
+    control(student, lab) {
+      const row = selectControl.get(student, lab) as Row | undefined;
+      return row && toControl(row);
+    },
+    controls() {
+      return (selectControls.all() as Row[]).map(toControl);
     },
     close() {
       db.close();

@@ -1,7 +1,8 @@
 // A running workshop: the class, each student's Learner (made on first need, so their sandbox starts on
 // their first terminal or run), presence and sandbox usage, and every action of students and instructor.
-// HTTP and WebSocket code call this; it calls the stores. The dashboard and the students' pages follow
-// it through two ChangeFeeds (long polls).
+// HTTP and WebSocket code call this; it calls the stores. Who gets in is Admission's, what students are
+// sent is StudentFeed's, typing in their terminals is TerminalControl's. The dashboard follows `dashboard`
+// and each student's page their StudentFeed (both long polls).
 import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
 import type {
@@ -13,27 +14,29 @@ import type { Learner } from '../learners/learner.ts';
 import type { ProgressStore } from '../store/progress-store.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import type { Log } from '../log.ts';
+import { Admission } from './admission.ts';
 import { ChangeFeed } from './change-feed.ts';
-import { studentIdOf } from './identity.ts';
-import { newJoinCode, newStudentId } from './join-code.ts';
+import { TerminalControl } from './control.ts';
+import { newJoinCode } from './join-code.ts';
 import { Presence } from './presence.ts';
-import { RateLimiter } from './rate-limit.ts';
+import { resume, type Opening } from './resume.ts';
 import { buildState } from './roster.ts';
 import type { WorkshopSecrets } from './secrets.ts';
+import { StudentFeed } from './student-feed.ts';
 import { UsageSampler } from './usage-sampler.ts';
 import type { StudentRow, WorkshopRow, WorkshopStore } from './workshop-store.ts';
 
 const SWEEP_EVERY_MS = 500;
 /** lastActivity is written at most this often per student (every API call would be a write). */
 const ACTIVITY_WRITE_MS = 15_000;
-const MAX_EVENTS_PER_ANSWER = 100;
 
 export interface WorkshopOptions {
   store: WorkshopStore;
   progress: ProgressStore;
   labs: Map<string, Lab>;
   secrets: WorkshopSecrets;
-  title: string;
+  /** Undefined: a new workshop gets the default title, an existing one keeps its own. */
+  title?: string;
   /** Makes a student's Learner (own workspace under dataDir/learners/<id>, own sandbox). */
   makeLearner(id: string): Learner;
   /** Student id -> their live sandbox's cgroup folders (LaunchQueue.cgroups). */
@@ -45,15 +48,18 @@ type Body<T extends z.ZodType> = z.infer<T>;
 
 export class Workshop {
   readonly secrets: WorkshopSecrets;
+  /** What this start found in the data dir (start.ts says so when an ended workshop was reopened). */
+  readonly opening: Opening;
   readonly dashboard = new ChangeFeed();
-  readonly #students = new ChangeFeed();
   readonly #options: WorkshopOptions;
   readonly #store: WorkshopStore;
   readonly #learners = new Map<string, Learner>();
   readonly #presence = new Presence();
+  readonly #admission: Admission;
+  readonly #students: StudentFeed;
+  readonly #control: TerminalControl;
   readonly #usage: UsageSampler;
   readonly #activityWritten = new Map<string, number>();
-  readonly #joins = new RateLimiter({ capacity: 10, perMinute: 10 });
   readonly #sweeper: ReturnType<typeof setInterval>;
   #studentBaseUrl = '';
 
@@ -61,14 +67,16 @@ export class Workshop {
     this.#options = options;
     this.#store = options.store;
     this.secrets = options.secrets;
-    const existing = this.#store.workshop();
-    // Starting the command again on the same data dir carries the workshop on, reopened if it had ended.
-    this.#store.saveWorkshop(existing
-      ? { ...existing, title: options.title || existing.title, ended: false }
-      : { title: options.title, startedAt: new Date().toISOString(), ended: false, joinCode: newJoinCode(), joinOpen: true, unlockedUpTo: null, everyoneTo: null });
+    const { row, opening } = resume(this.#store.workshop(), options.title, new Date().toISOString(), newJoinCode);
+    this.#store.saveWorkshop(row);
+    this.opening = opening;
+    const changed = () => this.dashboard.changed();
+    this.#admission = new Admission({ store: this.#store, secrets: this.secrets, presence: this.#presence, changed, log: options.log });
+    this.#students = new StudentFeed(this.#store);
+    this.#control = new TerminalControl(this.#store, this.#students, changed);
     this.#sweeper = setInterval(() => this.#sweep(), SWEEP_EVERY_MS);
     this.#sweeper.unref();
-    this.#usage = new UsageSampler(options.cgroups, () => this.dashboard.changed());
+    this.#usage = new UsageSampler(options.cgroups, changed);
   }
 
   get row(): WorkshopRow {
@@ -95,33 +103,12 @@ export class Workshop {
 
   // --- students ---
 
-  /** A request that already carries a valid student cookie gets that student back (a second tab, a reload of the join page). */
   join(body: Body<typeof joinBodySchema>, address: string, req?: IncomingMessage): StudentRow {
-    const wait = this.#joins.take(address, Date.now());
-    if (wait > 0) throw new HttpError(429, 'too_many_attempts', `Too many join attempts from your address; try again in ${Math.ceil(wait / 1000)} s.`);
-    const workshop = this.row;
-    if (workshop.ended) throw new HttpError(410, 'workshop_ended', 'This workshop has ended.');
-    if (!workshop.joinOpen) throw new HttpError(403, 'join_closed', 'Joining is closed; ask your instructor.');
-    if (body.code !== workshop.joinCode) throw new HttpError(403, 'wrong_code', 'That join code is not right; check it with your instructor.');
-    const known = req && studentIdOf(req, this.secrets);
-    const existing = known ? this.#store.student(known) : undefined;
-    if (existing) return existing;
-    const now = new Date().toISOString();
-    const student = { id: newStudentId(), name: body.name, joinedAt: now, lastActivity: now, currentLab: null };
-    this.#store.addStudent(student);
-    this.#options.log(`workshop: ${student.name} joined (${student.id})`);
-    this.#presence.seen(student.id, Date.now());
-    this.dashboard.changed();
-    return student;
+    return this.#admission.join(body, address, req);
   }
 
-  /** The student the request's cookie names; 401 not_joined otherwise (tampered, unknown, absent). */
   studentOf(req: IncomingMessage): StudentRow {
-    const id = studentIdOf(req, this.secrets);
-    const student = id === null ? undefined : this.#store.student(id);
-    if (!student) throw new HttpError(401, 'not_joined', 'Join the workshop first (the join page asks for your name and the code).');
-    this.#presence.seen(student.id, Date.now());
-    return student;
+    return this.#admission.studentOf(req);
   }
 
   /** The requesting student's Learner, for the lab API and sockets; refuses labs beyond the pace. */
@@ -164,20 +151,13 @@ export class Workshop {
   me(student: StudentRow) {
     const { title, ended, unlockedUpTo, everyoneTo } = this.row;
     const handRaised = this.#store.help().some((request) => request.student === student.id && request.answeredAt === null);
-    return { student: { id: student.id, name: student.name }, title, ended, pace: { unlockedUpTo, everyoneTo }, handRaised, cursor: this.#store.lastEventId() };
+    return { student: { id: student.id, name: student.name }, title, ended, pace: { unlockedUpTo, everyoneTo }, handRaised, cursor: this.#students.cursor };
   }
 
   async studentEvents(student: StudentRow, since: number, timeoutMs: number, signal: AbortSignal) {
     const release = this.present(student.id);
     try {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const cursor = this.#students.cursor;
-        const events = this.#store.eventsFor(student.id, since, MAX_EVENTS_PER_ANSWER);
-        if (events.length) return { cursor: events.at(-1)!.id, events };
-        const left = deadline - Date.now();
-        if (left <= 0 || signal.aborted || !(await this.#students.wait(cursor, left, signal))) return { cursor: since, events: [] };
-      }
+      return await this.#students.wait(student.id, since, timeoutMs, signal);
     } finally {
       release();
     }
@@ -194,13 +174,12 @@ export class Workshop {
 
   answerControl(student: StudentRow, body: Body<typeof controlAnswerBodySchema>): { lab: string; allow: boolean } {
     this.lab(body.lab);
-    this.#store.setControl(student.id, body.lab, body.allow);
-    this.dashboard.changed();
+    this.#control.answer(student.id, body.lab, body.allow, new Date().toISOString());
     return body;
   }
 
   canType(studentId: string, lab: string): boolean {
-    return this.#store.hasControl(studentId, lab);
+    return this.#control.canType(studentId, lab);
   }
 
   // --- instructor ---
@@ -211,6 +190,7 @@ export class Workshop {
       studentUrl: this.studentUrl,
       students: this.#store.students(),
       help: this.#store.help(),
+      controls: this.#control.list(),
       progress: (id) => this.#options.progress.progress(id),
       online: (id) => this.#presence.online(id, Date.now()),
       usage: (id) => this.#usageOf(id),
@@ -223,17 +203,14 @@ export class Workshop {
   }
 
   broadcast(message: string): { id: number } {
-    const id = this.#store.addEvent(null, { type: 'broadcast', message, at: new Date().toISOString() });
-    this.#students.changed();
-    return { id };
+    return { id: this.#students.send(null, { type: 'broadcast', message, at: new Date().toISOString() }) };
   }
 
   pace(body: Body<typeof paceBodySchema>): WorkshopState['pace'] {
     if (body.everyoneTo !== null) this.lab(body.everyoneTo);
     this.#store.saveWorkshop({ ...this.row, unlockedUpTo: body.unlockedUpTo, everyoneTo: body.everyoneTo });
     const pace = { unlockedUpTo: body.unlockedUpTo, everyoneTo: body.everyoneTo };
-    this.#store.addEvent(null, { type: 'pace', pace });
-    this.#students.changed();
+    this.#students.send(null, { type: 'pace', pace });
     this.dashboard.changed();
     return pace;
   }
@@ -241,41 +218,32 @@ export class Workshop {
   async reset(body: Body<typeof resetStudentBodySchema>): Promise<{ files: unknown }> {
     const lab = this.lab(body.lab);
     const files = await this.learnerOf(this.#student(body.student).id).reset(lab);
-    this.#store.addEvent(body.student, { type: 'lab-reset', lab: body.lab });
-    this.#students.changed();
+    this.#students.send(body.student, { type: 'lab-reset', lab: body.lab });
     return { files };
   }
 
   joinCode(action: 'close' | 'open' | 'rotate'): { joinCode: string | null } {
-    const row = this.row;
-    const next = { ...row, joinOpen: action !== 'close', joinCode: action === 'rotate' ? newJoinCode() : row.joinCode };
-    this.#store.saveWorkshop(next);
-    this.dashboard.changed();
-    return { joinCode: next.joinOpen ? next.joinCode : null };
+    return this.#admission.joinCode(action);
   }
 
   answerHelp(body: Body<typeof answerHelpBodySchema>): { id: number } {
     const request = this.#store.help().find((waiting) => waiting.id === body.id && waiting.answeredAt === null);
     if (!request || !this.#store.answerHelp(body.id, new Date().toISOString())) throw notFound('No waiting help request has that id.');
-    this.#store.addEvent(request.student, { type: 'hand-answered' });
-    this.#students.changed();
+    this.#students.send(request.student, { type: 'hand-answered' });
     this.dashboard.changed();
     return body;
   }
 
-  requestControl(body: Body<typeof controlRequestBodySchema>): { sent: true } {
+  /** Asks the student to let the instructor type; the dashboard shows it pending until they answer. */
+  requestControl(body: Body<typeof controlRequestBodySchema>) {
     this.lab(body.lab);
-    this.#student(body.student);
-    this.#store.addEvent(body.student, { type: 'control-request', lab: body.lab });
-    this.#students.changed();
-    return { sent: true };
+    return this.#control.request(this.#student(body.student).id, body.lab, new Date().toISOString());
   }
 
   /** Stops every sandbox and closes the doors; files, progress and the roster stay. */
   async end(): Promise<{ ended: true }> {
-    this.#store.saveWorkshop({ ...this.row, ended: true });
-    this.#store.addEvent(null, { type: 'ended' });
-    this.#students.changed();
+    this.#store.saveWorkshop({ ...this.row, ended: true, endedAt: new Date().toISOString() });
+    this.#students.send(null, { type: 'ended' });
     const learners = [...this.#learners.values()];
     this.#learners.clear();
     await Promise.all(learners.map((learner) => learner.close()));

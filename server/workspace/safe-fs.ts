@@ -1,8 +1,10 @@
-// File access inside a folder the learner controls. The learner can put symlinks anywhere in it from
-// their terminal, so every access resolves the real path, refuses anything that leaves the folder, opens
-// with O_NOFOLLOW, and (for reads) checks after opening that the file it got is the one inside.
+// File access inside the learner's home. The learner can put symlinks anywhere in it from their terminal
+// (a lab folder included: `root` must be the home itself, which they cannot replace), so every access
+// resolves the real path, refuses anything that leaves the home, opens with O_NOFOLLOW, and checks after
+// opening, through /proc/self/fd, that the file the kernel opened is inside: a swap of a folder for a
+// symlink between the check and the open is caught there.
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, open, readlink, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, sep } from 'node:path';
 import { workspacePathSchema } from '../contracts/lab.ts';
@@ -19,10 +21,19 @@ export function checkRelativePath(relative: string): string {
 }
 
 async function realInside(root: string, path: string): Promise<string> {
-  const realRoot = await realpath(root);
   const real = await realpath(path);
-  if (real !== realRoot && !real.startsWith(realRoot + sep)) throw outside();
+  if (!isWithin(await realpath(root), real)) throw outside();
   return real;
+}
+
+function isWithin(realRoot: string, real: string): boolean {
+  return real === realRoot || real.startsWith(realRoot + sep);
+}
+
+/** Refuses a handle whose file the kernel found outside root (Linux; elsewhere the path checks stand alone). */
+async function openedInside(root: string, handle: FileHandle): Promise<void> {
+  const opened = await readlink(`/proc/self/fd/${handle.fd}`).catch(() => null);
+  if (opened !== null && !isWithin(await realpath(root), opened)) throw outside();
 }
 
 async function isMissing(promise: Promise<unknown>): Promise<boolean> {
@@ -54,6 +65,7 @@ async function withFileInside<T>(root: string, relative: string, read: (handle: 
     throw error.code === 'ELOOP' ? outside() : error;
   });
   try {
+    await openedInside(root, handle);
     const opened = await handle.stat();
     if (!opened.isFile()) throw badRequest('That path is not a file.', 'not_a_file');
     const again = await stat(await realInside(root, path));
@@ -88,18 +100,30 @@ export interface Owner {
   gid: number;
 }
 
-/** Gives folders mkdir just made to the owner, through a handle opened without following a symlink. */
-async function ownCreated(root: string, first: string | undefined, last: string, owner: Owner): Promise<void> {
-  if (first === undefined) return;
-  for (let dir = last; ; dir = dirname(dir)) {
-    const handle = await open(await realInside(root, dir), constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+/**
+ * Makes the folders of `relativeDir` under root one at a time, each checked to be inside root before the
+ * next is made in it (a recursive mkdir would follow a planted symlink out and create folders there as
+ * root). New folders go to the owner. Resolves with the real path of the last one.
+ */
+async function mkdirInside(root: string, relativeDir: string, owner: Owner | undefined): Promise<string> {
+  let dir = root;
+  for (const part of relativeDir.split('/').filter((name) => name !== '' && name !== '.')) {
+    dir = join(dir, part);
+    const made = await mkdir(dir).then(() => true, (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EEXIST') return false;
+      throw error;
+    });
+    const real = await realInside(root, dir);
+    if (!made || !owner) continue;
+    const handle = await open(real, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
     try {
+      await openedInside(root, handle);
       await handle.chown(owner.uid, owner.gid);
     } finally {
       await handle.close();
     }
-    if (dir === first || dir.length <= first.length) return;
   }
+  return realInside(root, dir);
 }
 
 /**
@@ -109,21 +133,21 @@ async function ownCreated(root: string, first: string | undefined, last: string,
 export async function writeInside(root: string, relative: string, content: string, owner?: Owner): Promise<void> {
   const checked = checkRelativePath(relative);
   const parent = join(root, dirname(checked));
-  const created = await mkdir(parent, { recursive: true });
-  if (owner) await ownCreated(root, created, parent, owner);
-  const realParent = await realInside(root, parent);
+  await mkdir(root, { recursive: true }); // the home, which only the host makes
+  const realParent = await mkdirInside(root, dirname(checked), owner);
   const target = join(realParent, basename(checked));
   if (!(await isMissing(stat(target))) && (await realInside(root, target)) !== target) throw outside();
   const temporary = join(realParent, `.${basename(checked)}.${randomBytes(6).toString('hex')}.saving`);
   const handle = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
   try {
-    if (owner) await handle.chown(owner.uid, owner.gid);
-    await handle.writeFile(content, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    try {
+      await openedInside(root, handle);
+      if (owner) await handle.chown(owner.uid, owner.gid);
+      await handle.writeFile(content, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     if ((await realInside(root, parent)) !== realParent) throw outside();
     await rename(temporary, target);
   } catch (error) {

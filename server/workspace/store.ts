@@ -12,6 +12,14 @@ export interface WorkspaceFile {
   editable: boolean;
 }
 
+/**
+ * A lab file's path from the learner's home. File access is checked against the home, never against the
+ * lab folder: the learner can replace that folder by a symlink to anywhere.
+ */
+export function inLab(lab: Lab, path: string): string {
+  return `${lab.meta.id}/${checkRelativePath(path)}`;
+}
+
 export class WorkspaceStore {
   readonly homeDir: string;
   private readonly queues = new Map<string, Promise<unknown>>();
@@ -28,10 +36,10 @@ export class WorkspaceStore {
   async open(lab: Lab): Promise<WorkspaceFile[]> {
     const files: WorkspaceFile[] = [];
     for (const { path, editable } of lab.meta.files) {
-      let content = await readInside(this.labDir(lab), path);
+      let content = await readInside(this.homeDir, inLab(lab, path));
       if (content === undefined) {
         content = await readFile(join(lab.starterDir, path), 'utf8');
-        await this.serialised(lab, path, async () => writeInside(this.labDir(lab), path, content!, await this.owner()));
+        await this.serialised(lab, path, async () => writeInside(this.homeDir, inLab(lab, path), content!, await this.owner()));
       }
       files.push({ path, content, editable });
     }
@@ -42,7 +50,7 @@ export class WorkspaceStore {
     const declared = lab.meta.files.find((file) => file.path === checkRelativePath(path));
     if (!declared) throw notFound(`Lab ${lab.meta.id} has no file ${path}.`);
     if (!declared.editable) throw notFound(`${path} is part of the lab and cannot be changed here.`);
-    await this.serialised(lab, path, async () => writeInside(this.labDir(lab), path, content, await this.owner()));
+    await this.serialised(lab, path, async () => writeInside(this.homeDir, inLab(lab, path), content, await this.owner()));
     return { path, bytes: Buffer.byteLength(content), savedAt: new Date().toISOString() };
   }
 
@@ -50,7 +58,7 @@ export class WorkspaceStore {
   async reset(lab: Lab): Promise<WorkspaceFile[]> {
     for (const { path } of lab.meta.files) {
       const content = await readFile(join(lab.starterDir, path), 'utf8');
-      await this.serialised(lab, path, async () => writeInside(this.labDir(lab), path, content, await this.owner()));
+      await this.serialised(lab, path, async () => writeInside(this.homeDir, inLab(lab, path), content, await this.owner()));
     }
     return this.open(lab);
   }

@@ -120,6 +120,15 @@ describe('lab 1 workbench', () => {
     }
   });
 
+  test('the editor knows what Node 24 runs: ES2024 library calls are not errors', async () => {
+    const modern = "const last: number | undefined = [1, 2].at(-1);\nconst spaced: string = 'a-b'.replaceAll('-', ' ');\n"
+      + "const grouped = Object.groupBy([1, 2, 3], (n) => (n % 2 ? 'odd' : 'even'));\nconst wrong: number = 'text';\nexport { last, spaced, grouped, wrong };\n";
+    await setEditorText(modern);
+    // The deliberate error shows the diagnostics ran; it must be the only one.
+    await expect.poll(() => page.evaluate(() => (window as unknown as W).__cometlab.problems().map((p) => p.message)), { timeout: 20_000 })
+      .toEqual(["Type 'string' is not assignable to type 'number'."]);
+  });
+
   test('the solution, once running, passes every check', async () => {
     await setEditorText(await readFile(join(labDir, 'solution', 'server.ts'), 'utf8'));
     await page.getByRole('button', { name: 'Run', exact: true }).click();
@@ -204,7 +213,7 @@ describe('lab 1 workbench', () => {
     const diff = page.locator('.monaco-diff-editor');
     await expect.poll(() => diff.isVisible(), { timeout: 15_000 }).toBe(true);
     await expect.poll(() => diff.locator('.line-insert, .line-delete').count(), { timeout: 15_000 }).toBeGreaterThan(0);
-    expect(await page.locator('[data-file-tabs]').evaluate((tabs) => tabs.parentElement?.dataset.note)).toMatch(/to the solution/);
+    expect(await page.locator('[data-editor-note]').innerText()).toMatch(/to the solution/);
     await page.getByRole('button', { name: 'Back to my code', exact: true }).click();
     await expect.poll(() => diff.isVisible()).toBe(false);
     expect(await show.isVisible()).toBe(true);

@@ -1,16 +1,21 @@
-// The site's pages as a reader without JavaScript sees them, the 404 page, and the lab page on a
-// static host (no playground behind it): starter code read-only and how to run the lab locally.
+// The site's pages as a reader without JavaScript sees them, the 404 page, the lab page on a static
+// host (no playground behind it): starter code read-only and how to run the lab locally, and the lab page
+// of a playground whose sandbox is missing or partial, which must say so.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { chromiumOptions } from '../helpers/browser.ts';
-import { projectRoot, startPlaygroundProcess, type RunningPlayground } from '../helpers/playground-process.ts';
+import { newDataDir, projectRoot, startPlaygroundProcess, type RunningPlayground } from '../helpers/playground-process.ts';
+import { startPlayground } from '../../server/playground.ts';
+import { BwrapLauncher, PlainLauncher, type Launcher } from '../../server/sandbox/index.ts';
 import { serveStatic } from './static-server.ts';
 import { watchPage } from './page-watch.ts';
 
 const clientDir = join(projectRoot, 'dist', 'client');
+const artifacts = join(projectRoot, 'test-results');
 let playground: RunningPlayground;
 let browser: Browser;
 
@@ -105,6 +110,59 @@ describe('pages with JavaScript', () => {
       await context.close();
       await site.close();
     }
+  });
+});
+
+describe('where the code runs, on the lab page', () => {
+  /** The lab page of a playground with this launcher, in one theme; returns the banner's text. */
+  async function labPageWith(launcher: Launcher, theme: 'light' | 'dark', screenshot: string) {
+    const dataDir = await newDataDir();
+    const served = await startPlayground({ host: '127.0.0.1', port: 0, dataDir, launcher, log: () => undefined });
+    const context = await browser.newContext({ colorScheme: theme, viewport: { width: 1400, height: 900 } });
+    try {
+      const page = await context.newPage();
+      const watch = watchPage(page);
+      await page.goto(`${served.url}/labs/short-polling/`);
+      const banner = page.locator('[data-sandbox-banner]');
+      await banner.waitFor({ state: 'visible', timeout: 30_000 });
+      await mkdir(artifacts, { recursive: true });
+      await page.locator('#workbench').screenshot({ path: join(artifacts, `${screenshot}-${theme}.png`) });
+      const box = (await banner.boundingBox())!;
+      expect(box.height).toBeLessThan(110);
+      expect(watch.problems()).toEqual([]);
+      return {
+        role: await banner.getAttribute('role'),
+        text: await banner.innerText(),
+        badge: await page.locator('[data-sandbox-status]').innerText(),
+      };
+    } finally {
+      await context.close();
+      await served.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }
+
+  test.each(['light', 'dark'] as const)('the plain launcher gets a banner: code runs as you, unsandboxed, and why (%s)', async (theme) => {
+    const reason = 'NOT A SANDBOX: learner code runs as root with full access to this machine, no limits (bubblewrap: this test chose the plain launcher)';
+    const seen = await labPageWith(new PlainLauncher({ kind: 'plain', sandboxed: false, reason }), theme, 'sandbox-banner-plain');
+    expect(seen.role).toBe('alert');
+    expect(seen.text).toMatch(/^Not sandboxed\. Your code runs as you, unsandboxed/);
+    expect(seen.text).toContain(reason);
+    expect(seen.badge).toBe('⚠ NOT sandboxed (plain launcher)');
+  });
+
+  test.each(['light', 'dark'] as const)('a sandbox with limits not in force names them (%s)', async (theme) => {
+    const launcher = new BwrapLauncher({
+      kind: 'bwrap', sandboxed: true, reason: 'bubblewrap sandbox: own namespaces. NOT IN FORCE: no memory limit: cgroup v2 not delegated',
+      checks: [
+        { feature: 'sandbox', ok: true, detail: 'own namespaces' },
+        { feature: 'cgroup-memory', ok: false, detail: 'no memory limit: cgroup v2 not delegated' },
+      ],
+    });
+    const seen = await labPageWith(launcher, theme, 'sandbox-banner-partial');
+    expect(seen.role).toBe('status');
+    expect(seen.text).toMatch(/^Sandboxed; not in force: memory limit\.\s+no memory limit: cgroup v2 not delegated$/);
+    expect(seen.badge).toBe('Sandboxed (bwrap), 1 limit off');
   });
 });
 

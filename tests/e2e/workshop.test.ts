@@ -122,12 +122,20 @@ describe('a workshop seen from three browsers', () => {
 
     await view.getByRole('button', { name: 'Request control' }).click();
     await expect.poll(() => view.locator('[data-terminal-mode]').textContent(), soon).toBe('control requested');
-    // Before the student answers, the server still refuses what the instructor types.
-    await view.locator('[data-terminal-host] .xterm').click();
-    await view.keyboard.type('x');
-    await expect.poll(() => status.textContent(), soon).toMatch(/read-only/);
+    const control = view.locator('[data-control-status]');
+    await expect.poll(() => control.textContent(), soon).toMatch(/^Asked Ada\. Waiting for them/);
+    await expect.poll(() => rosterRow('Ada').locator('.badge.control').textContent(), soon).toBe('L1 control: asked');
+    // Until the student answers the view takes no typing (and the server would refuse it: integration tests).
+    expect(await view.locator('[data-terminal-host]').getAttribute('aria-label')).toBe("Student's terminal (read-only)");
     await ada.getByRole('button', { name: 'Allow' }).click();
     await expect.poll(() => ada.locator('.wsb-request').textContent(), soon).toMatch(/You let your instructor type/);
+    // The open view hears the answer on the dashboard's feed: it takes typing without a reload, and says so.
+    await expect.poll(() => view.locator('[data-terminal-mode]').textContent(), soon).toBe('control allowed');
+    expect(await control.textContent()).toBe('Ada allowed control: you can type in their terminal now.');
+    expect(await control.getAttribute('role')).toBe('status');
+    expect(await view.locator('[data-terminal-host]').getAttribute('aria-label')).toBe("Student's terminal (you can type)");
+    await expect.poll(() => rosterRow('Ada').locator('.badge.control').textContent(), soon).toBe('L1 control: allowed');
+    await view.screenshot({ path: 'test-results/workshop-control-allowed.png' });
     await view.locator('[data-terminal-host] .xterm').click();
     await view.keyboard.type('echo from-teacher-$((7*8))\n');
     await expect.poll(() => ada.locator('[data-terminal] .xterm-rows').first().textContent(), soon).toContain('from-teacher-56');

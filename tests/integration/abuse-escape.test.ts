@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { loadLabs } from '../../server/labs/registry.ts';
 import { WorkspaceStore } from '../../server/workspace/store.ts';
-import { startLearner, type Learner } from './abuse-kit.ts';
+import { skipWhen, startLearner, type Learner } from './abuse-kit.ts';
 
 const FAKE_SECRET = `cometlab-fake-secret-${process.pid}`;
 
@@ -96,7 +96,7 @@ describe('escape attempts from a sandbox', () => {
     // The host's socket paths, planted in the home as symlinks to somewhere else.
     await learner.shell.run(`mkdir -p ~/run && for p in 8999 8888; do ln -sf /tmp/elsewhere.sock ~/run/relay-$p.sock; done; echo "planted=1"`, /^planted=/);
     const stat = fs.statSync(learner.runDir);
-    expect(stat.uid).toBe(0);
+    expect(stat.uid).toBe(process.getuid?.()); // the server's, never the learner's (as root they differ)
     expect(stat.mode & 0o777).toBe(0o700);
     const socket = await learner.launched.sandbox.connect(8999);
     expect(socket.remotePort).toBeUndefined(); // a unix socket: the host's own relay, not a symlink target
@@ -104,12 +104,9 @@ describe('escape attempts from a sandbox', () => {
     expect(fs.lstatSync(path.join(learner.runDir, 'relay-8999.sock')).isSocket()).toBe(true);
   });
 
-  it('runs as its own host uid, not root, with no capabilities', async () => {
+  it('runs as its own host uid, not root, with no capabilities', async (ctx) => {
     const uid = learner.launched.hostUid;
-    if (uid === null) {
-      console.log('[abuse] SKIP host uid: the server is not root, so sandboxes run as its user');
-      return;
-    }
+    skipWhen(ctx, uid === null, 'host uid: the server is not root, so sandboxes run as its user');
     expect(uid).toBeGreaterThan(0);
     expect(uid).not.toBe(neighbour.launched.hostUid);
     const line = await learner.shell.run(`echo "caps=$(grep CapEff /proc/self/status | cut -f2) nnp=$(grep NoNewPrivs /proc/self/status | cut -f2) seccomp=$(grep '^Seccomp:' /proc/self/status | cut -f2)"`, /^caps=/);
@@ -118,12 +115,9 @@ describe('escape attempts from a sandbox', () => {
     expect(fs.statSync(path.join(learner.home, 'owned.txt')).uid).toBe(uid);
   });
 
-  it("gives files the host saves into the home to the learner's uid, so the terminal can edit them", async () => {
+  it("gives files the host saves into the home to the learner's uid, so the terminal can edit them", async (ctx) => {
     const uid = learner.launched.hostUid;
-    if (uid === null) {
-      console.log('[abuse] SKIP ownership: the server is not root, files are its own');
-      return;
-    }
+    skipWhen(ctx, uid === null, 'ownership: the server is not root, files are its own');
     const lab = [...(await loadLabs()).values()][0]!;
     const store = new WorkspaceStore(learner.home);
     const files = await store.open(lab); // a new lab folder, made by the host while the sandbox runs

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { TestContext } from 'vitest';
 import { BwrapLauncher, type BwrapLaunched } from '../../server/sandbox/bwrap-launcher.ts';
 import type { Terminal } from '../../server/sandbox/types.ts';
 import { until } from '../helpers/until.ts';
@@ -11,13 +12,13 @@ import { until } from '../helpers/until.ts';
 const MiB = 1024 * 1024;
 
 /**
- * Small enough that a bomb stays cheap on a 2-core machine other engineers share. Half a core: on two
- * cores the default whole core lets a learner spinning in several processes take both cores in turns
- * (the quota is per period, not per moment), which pushed another learner's echo p99 to about 4x idle.
+ * Small enough that a bomb stays cheap on a 2-core machine other engineers share. The CPU quota and
+ * weight are the product's own defaults (a share of this machine's cores): the CPU spin test holds them
+ * to the issue's bar.
  */
 export const ABUSE_LIMITS = {
-  memoryBytes: 256 * MiB, pids: 128, processes: 256, cpuCores: 0.5, cpuWeight: 100,
-  openFiles: 1024, fileBytes: 48 * MiB, tmpBytes: 32 * MiB, shmBytes: 8 * MiB,
+  memoryBytes: 256 * MiB, pids: 128, processes: 256,
+  openFiles: 1024, fileBytes: 48 * MiB, tmpBytes: 32 * MiB, shmBytes: 8 * MiB, diskBytes: 64 * MiB,
 };
 
 export function abuseLauncher(): BwrapLauncher {
@@ -25,6 +26,16 @@ export function abuseLauncher(): BwrapLauncher {
 }
 
 export { until };
+
+/**
+ * A real skip, counted as one in the summary, with the reason printed. Only for what is truly absent
+ * here (a kernel feature, or root for the uid pool); on a root CI machine of this kind nothing skips.
+ */
+export function skipWhen(ctx: TestContext, absent: boolean, reason: string): void {
+  if (!absent) return;
+  console.log(`[abuse] SKIP: ${reason}`);
+  ctx.skip(reason);
+}
 
 const ANSI_CONTROL = /\x1b\[[0-9;?]*[A-Za-z]|\r(?!\n)/g;
 

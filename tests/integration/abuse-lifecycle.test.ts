@@ -11,7 +11,7 @@ import { chooseLauncher } from '../../server/sandbox/index.ts';
 import { reapLeftovers } from '../../server/sandbox/leftovers.ts';
 import { parseMountinfo, parseProcCgroup } from '../../server/sandbox/limits/cgroup-layout.ts';
 import { ownerTag } from '../../server/sandbox/limits/owner.ts';
-import { abuseLauncher, processesOf, screen, startLearner, until } from './abuse-kit.ts';
+import { abuseLauncher, processesOf, screen, skipWhen, startLearner, until } from './abuse-kit.ts';
 
 const scratch: string[] = [];
 afterAll(async () => {
@@ -42,70 +42,71 @@ describe('the life of a sandbox under abuse', () => {
     }
   });
 
-  it('stop() leaves no process, cgroup or uid lease behind: not daemons, not a running fork bomb', async () => {
+  it('stop() leaves no process, cgroup or uid lease behind: not daemons, not a running fork bomb', async (ctx) => {
+    // Without root the sandbox runs as this process's own uid, so its processes cannot be told apart here
+    // (sandbox.test.ts checks orphans through the pid namespace instead).
+    skipWhen(ctx, process.getuid?.() !== 0, 'orphans by uid: the server is not root, sandboxes run as its user');
     const learner = await startLearner('orphans');
-    const uid = learner.launched.hostUid;
+    const uid = learner.launched.hostUid!;
     const { shell } = learner;
     await shell.run('setsid nohup sleep 300 >/dev/null 2>&1 & (sleep 301 &) ; echo "daemons=1"', /^daemons=/);
     shell.terminal.write('bomb() { bomb | bomb & }; bomb\r');
-    if (uid !== null) await until('the bomb to multiply', () => processesOf(uid).length > 40, 10_000);
+    await until('the bomb to multiply', () => processesOf(uid).length > 40, 10_000);
     await learner.stop();
-    if (uid === null) {
-      console.log('[abuse] not root: orphans are checked by sandbox.test.ts through the pid namespace');
-      return;
-    }
     await until('no process of the learner uid', () => processesOf(uid).length === 0, 3000);
     for (const folder of learner.launched.cgroupFolders) expect(fs.existsSync(folder)).toBe(false);
     expect(fs.existsSync(`/run/cometlab/uids/${uid}`)).toBe(false);
   });
 
-  it('at start, reaps what a dead server left: run folders, cgroups with processes still inside, uid leases', async () => {
+  const dead = `${process.pid}.1`; // this pid with another start time: a reused pid, its owner long gone
+
+  it('at start, reaps the run folders a dead server left', async () => {
     const tmpDir = await mkdtemp(path.join(os.tmpdir(), 'cometlab-abuse-reap-'));
-    const leaseDir = path.join(tmpDir, 'leases');
     scratch.push(tmpDir);
-    const dead = `${process.pid}.1`; // this pid with another start time: a reused pid, its owner long gone
     const live = ownerTag();
     await mkdir(path.join(tmpDir, `cometlab-run-${dead}-abc/learner`), { recursive: true });
     await mkdir(path.join(tmpDir, `cometlab-preflight-${dead}-def`));
     await mkdir(path.join(tmpDir, `cometlab-run-${live}-ghi`));
+    const reaped = await reapLeftovers({ tmpDir, uidLeaseDir: path.join(tmpDir, 'leases') });
+    expect(reaped.folders.map((f) => path.basename(f)).sort()).toEqual([`cometlab-preflight-${dead}-def`, `cometlab-run-${dead}-abc`]);
+    expect(fs.existsSync(path.join(tmpDir, `cometlab-run-${live}-ghi`))).toBe(true);
+  });
+
+  it('at start, frees the uid leases of a dead server, and only those', async (ctx) => {
+    skipWhen(ctx, process.getuid?.() !== 0, 'uid leases: the server is not root, it hands out no uids');
+    const tmpDir = await mkdtemp(path.join(os.tmpdir(), 'cometlab-abuse-lease-'));
+    const leaseDir = path.join(tmpDir, 'leases');
+    scratch.push(tmpDir);
     await mkdir(leaseDir);
     await writeFile(path.join(leaseDir, '23998'), dead);
-    await writeFile(path.join(leaseDir, '23997'), live);
+    await writeFile(path.join(leaseDir, '23997'), ownerTag());
+    const reaped = await reapLeftovers({ tmpDir, uidLeaseDir: leaseDir });
+    expect(reaped.uidLeases).toBe(1);
+    expect(fs.readdirSync(leaseDir)).toEqual(['23997']);
+  });
 
+  it('at start, reaps the cgroups of a dead server, killing what still runs in them', async (ctx) => {
     const pidsMount = parseMountinfo(fs.readFileSync('/proc/self/mountinfo', 'utf8')).v1.pids;
     const pidsOwn = parseProcCgroup(fs.readFileSync('/proc/self/cgroup', 'utf8')).v1.pids;
-    let straggler: ReturnType<typeof spawn> | null = null;
-    let deadCgroup: string | null = null;
-    if (pidsMount && pidsOwn !== undefined && process.getuid?.() === 0) {
-      deadCgroup = path.join(pidsMount, pidsOwn, 'cometlab', dead, 'sbx-dead');
-      await mkdir(deadCgroup, { recursive: true });
-      straggler = spawn('sleep', ['60'], { stdio: 'ignore' });
-      await writeFile(path.join(deadCgroup, 'cgroup.procs'), String(straggler.pid));
-    } else {
-      console.log('[abuse] no writable v1 pids hierarchy: cgroup reaping is not exercised here');
-    }
+    skipWhen(ctx, !pidsMount || pidsOwn === undefined || process.getuid?.() !== 0, 'cgroup reaping: no v1 pids hierarchy this root-less or v2-only run can write');
+    const tmpDir = await mkdtemp(path.join(os.tmpdir(), 'cometlab-abuse-reapcg-'));
+    scratch.push(tmpDir);
+    const deadCgroup = path.join(pidsMount!, pidsOwn!, 'cometlab', dead, 'sbx-dead');
+    await mkdir(deadCgroup, { recursive: true });
+    const straggler = spawn('sleep', ['60'], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => straggler.once('exit', (_, signal) => resolve(signal)));
     try {
-      const reaped = await reapLeftovers({ tmpDir, uidLeaseDir: leaseDir });
-      expect(reaped.folders.map((f) => path.basename(f)).sort()).toEqual([`cometlab-preflight-${dead}-def`, `cometlab-run-${dead}-abc`]);
-      expect(fs.existsSync(path.join(tmpDir, `cometlab-run-${live}-ghi`))).toBe(true);
-      expect(fs.readdirSync(leaseDir)).toEqual(['23997']);
-      if (deadCgroup && straggler) {
-        expect(fs.existsSync(path.dirname(deadCgroup))).toBe(false);
-        const exited = straggler.exitCode !== null || straggler.signalCode !== null
-          ? straggler.signalCode
-          : await new Promise((resolve) => straggler!.once('exit', (_, signal) => resolve(signal)));
-        expect(exited).toBe('SIGKILL');
-      }
+      await writeFile(path.join(deadCgroup, 'cgroup.procs'), String(straggler.pid));
+      await reapLeftovers({ tmpDir, uidLeaseDir: path.join(tmpDir, 'leases') });
+      expect(fs.existsSync(path.dirname(deadCgroup))).toBe(false);
+      expect(await exited).toBe('SIGKILL');
     } finally {
-      straggler?.kill('SIGKILL');
+      straggler.kill('SIGKILL');
     }
   });
 
-  it("refuses to give a real user's folder to a learner uid", async () => {
-    if (process.getuid?.() !== 0) {
-      console.log('[abuse] SKIP home ownership guard: the server is not root, it changes no owner');
-      return;
-    }
+  it("refuses to give a real user's folder to a learner uid", async (ctx) => {
+    skipWhen(ctx, process.getuid?.() !== 0, 'home ownership guard: the server is not root, it changes no owner');
     const base = await mkdtemp(path.join(os.tmpdir(), 'cometlab-abuse-foreign-'));
     scratch.push(base);
     const home = path.join(base, 'home');

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ABUSE_LIMITS, echoTimes, percentile, processesOf, startLearner, until, type Learner } from './abuse-kit.ts';
+import { defaultCpuCores } from '../../server/sandbox/limits/config.ts';
+import { ABUSE_LIMITS, abuseLauncher, echoTimes, percentile, processesOf, skipWhen, startLearner, until, type Learner } from './abuse-kit.ts';
 
 const MiB = 1024 * 1024;
 
@@ -22,7 +23,9 @@ describe('resource abuse in one sandbox', () => {
 
   const controller = (name: string) => cgroups.find((folder) => folder.includes(`/${name}/`));
 
-  it('a fork bomb hits the process limit, and the host keeps answering meanwhile', async () => {
+  it('a fork bomb hits the process limit, and the host keeps answering meanwhile', async (ctx) => {
+    // Without root there is neither a pids cgroup nor a uid of the learner's own to put RLIMIT_NPROC on.
+    skipWhen(ctx, !controller('pids') && learner.launched.hostUid === null, 'fork bomb: no pids cgroup and no uid of its own (the server is not root): nothing limits processes');
     const { shell } = learner;
     const lag: number[] = [];
     const ticker = setInterval(() => lag.push(performance.now()), 50);
@@ -42,11 +45,8 @@ describe('resource abuse in one sandbox', () => {
     expect(await shell.run('echo "alive=$((2 + 3))"', /^alive=/, 10_000)).toBe('alive=5');
   });
 
-  it('a memory hog is OOM-killed inside its own cgroup (exit 137), the sandbox lives on', async () => {
-    if (!controller('memory')) {
-      console.log('[abuse] SKIP memory hog: no memory cgroup can be used on this machine (see the preflight)');
-      return;
-    }
+  it('a memory hog is OOM-killed inside its own cgroup (exit 137), the sandbox lives on', async (ctx) => {
+    skipWhen(ctx, !controller('memory'), 'memory hog: no memory cgroup can be used on this machine (see the preflight)');
     const line = await learner.shell.run(
       `node -e 'const a = []; for (;;) a.push(Buffer.alloc(16 << 20, 1))'; echo "rc=$?"`, /^rc=/, 20_000,
     );
@@ -96,16 +96,14 @@ describe('a CPU spin in one sandbox', () => {
     await Promise.all([spinner?.stop(), other?.stop()]);
   });
 
-  it("leaves another learner's keystroke echo p99 within 3x of idle", async () => {
+  it("leaves another learner's keystroke echo p99 within 3x of idle", async (ctx) => {
     const uid = spinner.launched.hostUid;
-    if (uid === null) {
-      console.log('[abuse] SKIP cpu spin: the server is not root, sandboxes share its uid and cannot be told apart');
-      return;
-    }
+    skipWhen(ctx, uid === null, 'cpu spin: the server is not root, sandboxes share its uid and cannot be told apart');
+    expect(abuseLauncher().limits.cpuCores).toBe(defaultCpuCores()); // the product's default, no override
     spinner.shell.terminal.write('for i in 1 2; do (while :; do :; done) & done; echo "spinning=$((1 + 1))"\r');
     await until('the spin', () => spinner.shell.text.includes('spinning=2'));
     const spinning = await until('three spinning processes', () => {
-      const running = processesOf(uid).filter((pid) => /^State:\s+R/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8')));
+      const running = processesOf(uid!).filter((pid) => /^State:\s+R/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8')));
       return running.length >= 2 && running;
     });
     // The machine is shared with other work: idle and spin rounds alternate, so a change of background

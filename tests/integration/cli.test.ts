@@ -1,9 +1,14 @@
-// `cometlab` as a learner types it: help, version, and `check` against real sandboxes.
+// `cometlab` as a learner types it: help, version, a taken port, and `check` against real sandboxes.
 import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { checkReportSchema } from '../../server/contracts/check.ts';
-import { projectRoot, runCli } from '../helpers/playground-process.ts';
+import { cliPath, projectRoot, runCli } from '../helpers/playground-process.ts';
+import { freePort } from '../helpers/ports.ts';
 
 const labDir = join(projectRoot, 'labs', '01-short-polling');
 
@@ -28,6 +33,39 @@ describe('cometlab', () => {
     expect((await runCli(['start', '--port', 'eighty'])).code).toBe(2);
   });
 
+  it('says at once, in one line and before any set-up or build, that the port is taken', async () => {
+    // A fresh clone as far as the launcher can tell: no node_modules, no dist/. Set-up first would run
+    // npm ci and build; only the command line and the port check may run before it.
+    const clone = await mkdtemp(join(tmpdir(), 'cometlab-fresh-clone-'));
+    for (const file of ['package.json', 'scripts/cometlab.mjs', 'scripts/bootstrap.mjs', 'scripts/site-build.mjs', 'scripts/build-lock.mjs',
+      'server/cli.ts', 'server/cli/args.ts', 'server/version.ts']) {
+      await mkdir(dirname(join(clone, file)), { recursive: true });
+      await copyFile(join(projectRoot, file), join(clone, file));
+    }
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      for (const command of [['start'], ['workshop', '--host', '127.0.0.1']]) {
+        const result = await run([join(clone, 'scripts', 'cometlab.mjs'), ...command, '--port', String(port)]);
+        expect(result).toEqual({ code: 1, stdout: '', stderr: `cometlab: port ${port} is already in use; stop what uses it or pass --port\n` });
+      }
+      expect((await readdir(clone)).sort()).toEqual(['package.json', 'scripts', 'server']);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+      await rm(clone, { recursive: true, force: true });
+    }
+  });
+
+  it('checking the port first leaves a free port free and starts nothing', async () => {
+    const port = await freePort();
+    const result = await run([cliPath, 'start', '--port', String(port)], { COMETLAB_PORT_CHECK_ONLY: '1' });
+    expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
+    const again = createServer();
+    await new Promise<void>((resolve, reject) => again.once('error', reject).listen(port, '127.0.0.1', resolve));
+    await new Promise((resolve) => again.close(resolve));
+  });
+
   it('check fails the starter, saying what it expected and saw', async () => {
     const result = await runCli(['check', 'short-polling', '--workspace', join(labDir, 'starter')]);
     expect(result.code).toBe(1);
@@ -44,3 +82,14 @@ describe('cometlab', () => {
     expect(report.total).toBeGreaterThan(3);
   });
 });
+
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => { stdout += chunk; });
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startPlaygroundProcess, type RunningPlayground } from '../helpers/playground-process.ts';
 import { openTerminal, type TerminalClient } from '../helpers/terminal-client.ts';
+import { until } from '../helpers/until.ts';
 
 let playground: RunningPlayground;
 let shell: TerminalClient;
@@ -100,6 +101,20 @@ describe('lab in the terminal', () => {
     expect(after.labs['short-polling']).toMatchObject({ passed: Number(verdict![1]), total: Number(verdict![2]) });
   });
 
+  it('checks a server the learner started by hand instead of starting a second one', async () => {
+    await run(shell, 'lab stop');
+    await run(shell, '(node server.ts > /tmp/by-hand.log 2>&1 &) ; until curl -s -o /dev/null http://127.0.0.1:8999/stats; do sleep 0.1; done');
+    try {
+      const checked = await run(shell, 'lab check', 60_000);
+      expect(checked.out).toMatch(/A server you started yourself already answers on 8999: the checks use it/);
+      expect(checked.out).toMatch(/short-polling: \d+ of \d+ checks pass/);
+      expect((await run(shell, 'lab status')).out).not.toMatch(/app\s+(running|starting)/);
+      expect((await run(shell, 'cat /tmp/by-hand.log')).out).not.toMatch(/EADDRINUSE/);
+    } finally {
+      await run(shell, 'pkill -f "node server.ts"; true');
+    }
+  });
+
   it('reset without --yes says what would be lost and changes nothing; with --yes it resets', async () => {
     await run(shell, "echo '// my change' >> server.ts");
     const asked = await run(shell, 'lab reset');
@@ -152,6 +167,24 @@ describe('lab nginx in lab 6', () => {
     const logs = await run(nginx, 'lab nginx logs --lines 5');
     expect(logs.out).toMatch(/==> ~\/nginx\/logs\/access\.log <==\n.*GET \/stats/);
     expect((await run(nginx, 'lab nginx reload')).code).toBe(0);
+  });
+
+  it('checks the nginx.conf the learner saved, and refuses to start beside an nginx started by hand', async () => {
+    const loaded = "curl -s -D - -o /dev/null http://127.0.0.1:8888/stats | grep -ci '^x-loaded: saved' || true";
+    expect((await run(nginx, 'lab nginx start')).code).toBe(0);
+    await run(nginx, "cp nginx.conf before.conf && sed -i 's/^http {/http {\\n    add_header X-Loaded saved always;/' nginx.conf");
+    expect((await run(nginx, loaded)).out).toMatch(/^0$/m);
+    const checked = await run(nginx, 'lab check', 60_000);
+    expect(checked.out).toMatch(/nginx\.conf changed since nginx loaded it/);
+    expect((await run(nginx, loaded)).out).toMatch(/^1$/m);
+    await run(nginx, 'cp before.conf nginx.conf && lab nginx stop');
+
+    expect((await run(nginx, '/usr/sbin/nginx -p ~/nginx -c nginx.conf')).code).toBe(0);
+    const beside = await run(nginx, 'lab nginx start');
+    expect(beside.code).toBe(1);
+    expect(beside.out).toMatch(/127\.0\.0\.1:8888 is already taken[\s\S]*nginx -p ~\/nginx -s stop/);
+    expect((await run(nginx, '/usr/sbin/nginx -p ~/nginx -c nginx.conf -s stop')).code).toBe(0);
+    await until('the hand-started nginx is gone', async () => (await run(nginx, 'lab nginx start')).code === 0, 10_000);
   });
 
   it('prints nginx -t errors as nginx wrote them, and a reload keeps the old config', async () => {

@@ -75,6 +75,20 @@ describe('the lag preload', () => {
     }
   });
 
+  it('reports blocks that follow one another with no turn of the event loop between them', async () => {
+    const reports: number[] = [];
+    const socket = new LagSocket(join(dir, 'lag-chain.sock'), (ms) => reports.push(ms));
+    try {
+      // Each block's end queues the next one's start, as a server busy with back-to-back blocking polls does.
+      const chain = 'let left = 4; const block = () => { const until = Date.now() + 600; while (Date.now() < until); if (--left > 0) setImmediate(block); }; setTimeout(block, 400); setTimeout(() => {}, 3800);';
+      const ran = await runNode(chain, { preload: true, socket: socket.path });
+      expect(ran.code).toBe(0);
+      expect(reports.filter((ms) => ms > 300).length).toBeGreaterThanOrEqual(3);
+    } finally {
+      socket.close();
+    }
+  });
+
   it('changes nothing the app can see, and lets it end when its own work ends', async () => {
     const socket = new LagSocket(join(dir, 'quiet.sock'), () => undefined);
     try {

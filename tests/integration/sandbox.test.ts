@@ -254,6 +254,11 @@ describe.each(launchers)('$kind launcher', ({ kind, launcher }) => {
     await until('no process left', () => liveProcesses(ours).length === 0, 2000);
     expect(ended).toEqual([]);
     await expect(sandbox.connect(8999)).rejects.toThrow(/ended/);
+    // A request that comes too late is refused at once, not left to time out unhandled (which would end the server).
+    const asked = performance.now();
+    await expect(sandbox.startApp({ cwd: 'lab', entry: 'server.ts' })).rejects.toThrow(/ended/);
+    await expect(sandbox.stopService('nginx')).rejects.toThrow(/ended/);
+    expect(performance.now() - asked).toBeLessThan(5_000);
   });
 });
 

@@ -1,13 +1,15 @@
 // The real playground process: API, terminal WebSocket, persistence across a restart, and every kind of
 // bad input the boundary must refuse.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFile, symlink, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rename, symlink, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { request } from 'node:http';
 import WebSocket from 'ws';
 import { projectRoot, startPlaygroundProcess, runCli, newDataDir, type RunningPlayground } from '../helpers/playground-process.ts';
 import { openTerminal } from '../helpers/terminal-client.ts';
+import { until } from '../helpers/until.ts';
 import { descendantsOf, isAlive } from '../helpers/processes.ts';
 
 const lab = 'short-polling';
@@ -96,6 +98,14 @@ describe('the API', () => {
     expect(seen()).toBe(true);
   });
 
+  it('starts an app that crashed on a half-typed save again with the next save', async () => {
+    expect((await put(`/api/labs/${lab}/files/server.ts`, JSON.stringify({ content: `${await solution()}\nconst half = ;\n` }))).status).toBe(200);
+    const appState = async () => (await (await api(`/api/labs/${lab}`)).json()).app;
+    await until('the broken app exits', async () => (await appState()).state === 'exited', 10_000);
+    expect((await put(`/api/labs/${lab}/files/server.ts`, JSON.stringify({ content: await solution() }))).status).toBe(200);
+    await until('the fixed app listens', async () => (await appState()).listening === true, 10_000);
+  });
+
   it('stops the app', async () => {
     const state = await (await api(`/api/labs/${lab}/stop`, { method: 'POST' })).json();
     expect(['stopped', 'exited']).toContain(state.state);
@@ -143,6 +153,30 @@ describe('bad input', () => {
     } finally {
       await rm(file);
       await writeFile(file, original);
+    }
+  });
+
+  it('refuses a lab folder the learner replaced by a symlink out of their home, for reading, writing and reset', async () => {
+    const home = join(playground.dataDir, 'learners', 'local', 'home');
+    const outside = await mkdtemp(join(tmpdir(), 'cometlab-outside-'));
+    await writeFile(join(outside, 'server.ts'), 'host file');
+    await rename(join(home, lab), join(home, `${lab}.mine`));
+    await symlink(outside, join(home, lab));
+    try {
+      for (const answer of [
+        await api(`/api/labs/${lab}`),
+        await put(`/api/labs/${lab}/files/server.ts`, JSON.stringify({ content: 'overwritten' })),
+        await api(`/api/labs/${lab}/reset`, { method: 'POST' }),
+      ]) {
+        expect(answer.status).toBe(400);
+        expect((await answer.json()).error.code).toBe('path_outside_workspace');
+      }
+      expect(await readdir(outside)).toEqual(['server.ts']);
+      expect(await readFile(join(outside, 'server.ts'), 'utf8')).toBe('host file');
+    } finally {
+      await rm(join(home, lab));
+      await rename(join(home, `${lab}.mine`), join(home, lab));
+      await rm(outside, { recursive: true, force: true });
     }
   });
 

@@ -1,6 +1,7 @@
 // A class in workshop mode, end to end against the real process: the dashboard hears of a check within a
 // second, pacing locks labs, the instructor resets a student's lab, hands and broadcasts travel, exports
-// hold the results, and a restart on the same data dir restores all of it with everyone still signed in.
+// hold the results, a restart on the same data dir restores all of it with everyone still signed in, an
+// ended workshop is reopened (and the start-up output says so), and --new archives it for a fresh one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile, rm } from 'node:fs/promises';
 import { join as joinPath } from 'node:path';
@@ -157,5 +158,37 @@ describe('a restart', () => {
     expect((await call(api('/api/workshop/me/events?since=0&timeout=0'), ann.headers)).json.events.at(-1)).toMatchObject({ type: 'ended' });
     expect((await call(api('/api/workshop/join'), { 'x-forwarded-for': '10.9.9.9' }, 'POST', { name: 'Late', code: workshop.code })).status).toBe(410);
     expect((await asInstructor('/api/workshop/export.csv')).text).toContain('"Ann"');
+  });
+
+  it('reopens the ended workshop on the next start, and says so', async () => {
+    expect(await workshop.stop()).toBe(0);
+    workshop = await startWorkshopProcess({ dataDir: workshop.dataDir });
+    expect(workshop.output()).toMatch(/The workshop "Test class" \(ended at \d{4}-\d\d-\d\d \d\d:\d\d UTC\) had ended: it is reopened with everyone's files and progress\./);
+    expect(workshop.output()).toContain('--new');
+    expect((await asInstructor('/api/workshop/state')).json.ended).toBe(false);
+    expect((await call(api('/api/workshop/me'), ann.headers)).json.student).toEqual({ id: ann.id, name: 'Ann' });
+    expect((await call(api(`/api/labs/${lab}`), ann.headers)).status).toBe(200);
+  });
+
+  it('starts afresh with --new: the old one archived, not deleted; old cookies join again', async () => {
+    const before = (await asInstructor('/api/workshop/state')).json;
+    const old = { code: workshop.code, token: workshop.token };
+    expect(await workshop.stop()).toBe(0);
+    workshop = await startWorkshopProcess({ dataDir: workshop.dataDir, args: ['--new'] });
+    const archive = joinPath(workshop.dataDir, 'archive', before.startedAt.replace(/:/g, '-'));
+    expect(workshop.output()).toContain(`The previous one, "Test class" (2 students), is archived with its students, progress and workspaces in ${archive}`);
+    const kept = await readFile(joinPath(archive, 'learners', ann.id, 'home', lab, 'server.ts'), 'utf8');
+    expect(kept).toBe(await readFile(joinPath(projectRoot, 'labs', '01-short-polling', 'solution', 'server.ts'), 'utf8'));
+    expect(workshop.token).not.toBe(old.token);
+    expect(workshop.code).not.toBe(old.code);
+    const state = (await asInstructor('/api/workshop/state')).json;
+    expect(state).toMatchObject({ title: 'Test class', ended: false, roster: [], help: [], controls: [] });
+    expect(state.startedAt).not.toBe(before.startedAt);
+    // Ann's cookie was signed with the archived key: the usual answer, join first.
+    expect(await call(api('/api/workshop/me'), ann.headers)).toMatchObject({ status: 401, json: { error: { code: 'not_joined' } } });
+    expect((await call(api(`/api/labs/${lab}`), ann.headers)).status).toBe(401);
+    const again = await join(workshop, 'Ann');
+    expect(again.id).not.toBe(ann.id);
+    expect((await asInstructor('/api/workshop/state')).json.roster.map((s: { name: string }) => s.name)).toEqual(['Ann']);
   });
 });

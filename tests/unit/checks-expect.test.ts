@@ -30,6 +30,7 @@ describe('describing what the app did', () => {
       .toBe('200 OK with 3 messages (ids 1, 2, 3) and cursor 3');
     const many = { cursor: 20, messages: Array.from({ length: 20 }, (_, i) => ({ id: i + 1, data: null })) };
     expect(describePoll(res(200, JSON.stringify(many)))).toBe('200 OK with 20 messages (ids 1, 2, 3, 4, …, 20) and cursor 20');
+    expect(describePoll(res(200, JSON.stringify({ cursor: 5, messages: [{ id: 5, data: 'x' }] })))).toBe('200 OK with 1 message (id 5) and cursor 5');
     expect(describePoll(res(200, 'not json'))).toBe('200 OK with not json');
     expect(describePoll(res(204))).toBe('204 No Content with an empty body');
   });

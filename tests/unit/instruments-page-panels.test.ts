@@ -58,6 +58,8 @@ test('lag in words: the worst of the last 5 s, and unanswered probes', () => {
 test('the chain\'s prediction in words names the outcome, the hop and what nginx logs', () => {
   const text = describePrediction(predictChain({ clientS: 10, nginxS: 2, appS: 3, messageAtS: null }));
   expect(text).toBe('The client gets 504 Gateway Time-out after 2 s: nginx gives up waiting for the app first. nginx logs 504.');
+  expect(describePrediction(predictChain({ clientS: 1, nginxS: 6, appS: 3, messageAtS: null })))
+    .toBe('The client gets nothing: it stops waiting after 1 s, before any answer comes. nginx logs 499.');
   expect(describePrediction(predictChain({ clientS: 10, nginxS: null, appS: 3, messageAtS: 1 })))
     .toBe('The client gets 200 with the message after 1 s: the app answers first.');
 });

@@ -1,5 +1,6 @@
 // Each classic mistake of lab 8, fed to its checks: events buffered by nginx, a WebSocket upgrade
-// nginx does not pass on, a stream that ignores Last-Event-ID, and one without heartbeats.
+// nginx does not pass on, a stream that ignores Last-Event-ID, one without heartbeats, one that starts a
+// message early and one that ends after its backlog.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ import type { CheckResult } from '../../server/contracts/check.ts';
 import { createTcpProbe } from '../../server/checks/http-probe.ts';
 import { runChecks } from '../../server/checks/run-checks.ts';
 import { startScript, stopAll } from '../helpers/lab-apps.ts';
-import { bufferedEvents, ignoresLastEventId, noHeartbeat, noUpgradeHeaders, type Lab8Files } from '../fixtures/lab-beyond-comet/mistakes.ts';
+import { bufferedEvents, endsAfterBacklog, ignoresLastEventId, noHeartbeat, noUpgradeHeaders, startsOneEarly, type Lab8Files } from '../fixtures/lab-beyond-comet/mistakes.ts';
 import { labCopy, startNginx, stopServices } from '../fixtures/lab-scaling-out/services.ts';
 
 const labDir = join(import.meta.dirname, '..', '..', 'labs', '08-beyond-comet');
@@ -18,13 +19,17 @@ afterAll(async () => {
   await stopAll();
 });
 
-/** The solution with one mistake made, behind nginx, judged by the check `id`. */
-async function judge(mistake: (files: Lab8Files) => Lab8Files, id: string): Promise<CheckResult> {
+/**
+ * The solution with one mistake made, behind nginx, judged by the check `id`; `publishFirst` publishes
+ * one message before the check, so that its stream starts after a message it must not send again.
+ */
+async function judge(mistake: (files: Lab8Files) => Lab8Files, id: string, { publishFirst = false } = {}): Promise<CheckResult> {
   const dir = await labCopy(labDir, 'solution');
   const files = mistake({ server: await readFile(join(dir, 'server.ts'), 'utf8'), config: await readFile(join(dir, 'nginx.conf'), 'utf8') });
   await writeFile(join(dir, 'server.ts'), files.server);
   const app = await startScript(dir, 'server.ts');
   const nginx = await startNginx(files.config, { 8999: app.port });
+  if (publishFirst) await fetch(`http://127.0.0.1:${app.port}/publish`, { method: 'POST', body: '{"before":"the check"}' });
   const report = await runChecks('beyond-comet', checks.filter((c) => c.id === id), createTcpProbe('127.0.0.1', app.port, nginx.port));
   return report.results[0]!;
 }
@@ -57,5 +62,22 @@ describe.concurrent('lab 8 checks catch each classic mistake', () => {
 
   it('a stream without heartbeats stays silent', async () => {
     expect(await judge(noHeartbeat, 'sse-heartbeat')).toMatchObject({ status: 'fail', seen: 'nothing' });
+  }, 20_000);
+
+  // The next two are judged through nginx, whose check must not blame buffering for the app's mistake.
+  it('a stream that starts one message early repeats the last one it was asked to skip', async () => {
+    expect(await judge(startsOneEarly, 'nginx-sse-unbuffered', { publishFirst: true })).toMatchObject({
+      status: 'fail',
+      seen: expect.stringMatching(/: id 1 is not newer than since=1$/),
+      hint: expect.stringMatching(/starts after message N/),
+    });
+  }, 20_000);
+
+  it('a stream ended after its backlog', async () => {
+    expect(await judge(endsAfterBacklog, 'nginx-sse-unbuffered')).toMatchObject({
+      status: 'fail',
+      seen: expect.stringMatching(/, and the response ended$/),
+      hint: expect.stringMatching(/never ending it/),
+    });
   }, 20_000);
 });

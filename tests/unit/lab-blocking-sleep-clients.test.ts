@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import lab from '../../labs/02-blocking-sleep/lab.ts';
 import { defaults, formatReport, parseOptions, PROBE_EVERY_MS } from '../../labs/02-blocking-sleep/starter/clients.ts';
+import { PROBE_TIMEOUT_MS } from '../../server/instruments/lag-meter.ts';
 import { quotedDurations } from '../helpers/lesson-durations.ts';
 
 const lesson = await readFile(join(import.meta.dirname, '..', '..', 'labs', '02-blocking-sleep', 'lesson.mdx'), 'utf8');
@@ -40,6 +41,11 @@ describe('the lesson quotes the lab', () => {
     expect(PROBE_EVERY_MS).toBe(lab.timing.probeEvery);
     expect(defaults.waiters * lab.timing.wait!).toBe(lab.timing.serialTotal);
     expect(lesson).toContain(`node clients.ts --waiters ${defaults.waiters} --timeout ${defaults.timeoutS}`);
+  });
+
+  it('says how long the Lag meter waits for its probe, as the meter does', () => {
+    expect(lab.timing.lagProbeTimeout).toBe(PROBE_TIMEOUT_MS);
+    expect(lesson).toMatch(new RegExp(`After ${PROBE_TIMEOUT_MS / 1000} s\\s+the meter gives up on it`));
   });
 
   it('quotes only durations that are in lab.ts timing', () => {

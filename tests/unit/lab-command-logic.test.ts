@@ -70,7 +70,7 @@ describe('answer text', () => {
   it('describes process states', () => {
     const at = { exitCode: null, signal: null, since: '' };
     expect(describeState({ ...at, state: 'running', listening: true })).toBe('running, listening');
-    expect(describeState({ ...at, state: 'exited', listening: false, exitCode: 1 })).toBe('exited with code 1');
-    expect(describeState({ ...at, state: 'exited', listening: false, signal: 'SIGKILL' })).toBe('ended by SIGKILL');
+    expect(describeState({ ...at, state: 'exited', listening: false, exitCode: 1 })).toBe('down (exited with code 1)');
+    expect(describeState({ ...at, state: 'exited', listening: false, signal: 'SIGKILL' })).toBe('down (ended by SIGKILL)');
   });
 });

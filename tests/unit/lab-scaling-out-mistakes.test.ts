@@ -1,7 +1,7 @@
 // Each classic mistake of lab 7, fed to its checks: a feed that keeps messages in memory (the starter
 // itself), and nginx configs that each get one thing wrong (ip_hash, round robin, a read timeout below
 // the app's wait). Every one must fail the check about it, naming the mistake.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import checks from '../../labs/07-scaling-out/checks.ts';
@@ -16,9 +16,13 @@ const solutionConfig = readFile(join(labDir, 'solution', 'nginx.conf'), 'utf8');
 
 afterAll(stopServices);
 
-/** Runs the checks named in `ids` against `server` behind nginx with `config`, on fresh processes. */
-async function judge(server: 'starter' | 'solution', config: string, ids: string[]): Promise<Map<string, CheckResult>> {
+/**
+ * Runs the checks named in `ids` against `server` behind nginx with `config`, on fresh processes;
+ * `edit` changes the copied server.ts first, to make one mistake in it.
+ */
+async function judge(server: 'starter' | 'solution', config: string, ids: string[], edit?: (source: string) => string): Promise<Map<string, CheckResult>> {
   const dir = await labCopy(labDir, server);
+  if (edit) await writeFile(join(dir, 'server.ts'), edit(await readFile(join(dir, 'server.ts'), 'utf8')));
   const redis = server === 'solution' ? await startRedis() : undefined;
   const cluster = await startCluster(dir, redis?.port);
   const nginx = await startNginx(config, { 9001: cluster.backends[0]!, 9002: cluster.backends[1]! });
@@ -39,6 +43,20 @@ describe.concurrent('lab 7 checks catch each classic mistake', () => {
       status: 'fail',
       seen: expect.stringMatching(/^ids 1 \(from \d+\), \d \(from \d+\), .*: each process counts on its own$/),
     });
+  }, 20_000);
+
+  it('ids read back one too low (list position n taken for message n): no waiter gets the message, and cursors repeat', async () => {
+    const offByOne = (source: string) => {
+      if (!source.includes('id: since + index + 1')) throw new Error('the solution no longer numbers what it reads as since + index + 1');
+      return source.replace('id: since + index + 1', 'id: since + index');
+    };
+    const results = await judge('solution', await solutionConfig, ['publish-reaches-every-backend', 'cursor-across-backends'], offByOne);
+    expect(results.get('publish-reaches-every-backend')).toMatchObject({
+      status: 'fail',
+      seen: expect.stringMatching(/: no waiter got it, not even on \d+$/),
+      hint: expect.stringMatching(/position n holds message n \+ 1/),
+    });
+    expect(results.get('cursor-across-backends')).toMatchObject({ status: 'fail', seen: expect.stringMatching(/twice/) });
   }, 20_000);
 
   it('ip_hash: every loopback client lands on one process', async () => {

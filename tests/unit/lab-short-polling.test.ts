@@ -49,6 +49,26 @@ describe('lab 1 checks against the real apps', () => {
   });
 });
 
+describe('lab 1 checks catch an off-by-one cursor', () => {
+  it.each([
+    ['a filter with >=', { find: 'const newer = messages.slice(since);', replace: 'const newer = messages.filter((m) => m.id >= since);' }],
+    ['slice(since - 1)', { find: 'const newer = messages.slice(since);', replace: 'const newer = messages.slice(Math.max(0, since - 1));' }],
+  ])('%s: both cursor checks fail and name the repeated message', async (_name, edit) => {
+    const app = await startLabApp(labDir, 'solution', [edit]);
+    const report = await runChecks('short-polling', checks, createTcpProbe('127.0.0.1', app.port));
+    const byId = new Map(report.results.map((r) => [r.id, r]));
+    for (const id of ['poll-newer-only', 'poll-nothing-new-204']) {
+      expect(byId.get(id)).toMatchObject({ status: 'fail', hint: expect.stringMatching(/^The answer repeats message \d+, which a client at since=\d+ already has: keep ids greater than since/) });
+    }
+    expect(report.passed).toBe(checks.length - 2);
+  }, 20_000);
+
+  it('the starter, which sends the whole history, keeps the plain hint', async () => {
+    const report = await runChecks('short-polling', checks, createTcpProbe('127.0.0.1', starter.port));
+    expect(report.results.find((r) => r.id === 'poll-newer-only')?.hint).toBe(checks.find((c) => c.id === 'poll-newer-only')?.hint);
+  });
+});
+
 describe('poller.ts, the lesson experiment', () => {
   it('measures about interval-ratio requests per message against the solution', async () => {
     const { code, output } = await runPoller(solution, ['--clients', '2', '--interval', '200', '--publish-every', '1000', '--duration', '3']);

@@ -57,6 +57,11 @@ describe('parseAccessLine', () => {
     expect(retried).toMatchObject({ upstreamStatus: '504, 504', upstreamTimeS: 3.003, requestTimeS: 6.008 });
   });
 
+  it("reads lab 7's bare request time, and leaves the time unknown for an old line without one", () => {
+    const entry = parseAccessLine('127.0.0.1 "GET /poll HTTP/1.1" 504 4.009s upstream=127.0.0.1:9001, 127.0.0.1:9002 upstream_status=504, 504', null)!;
+    expect(entry).toMatchObject({ at: null, status: 504, requestTimeS: 4.009, upstreamStatus: '504, 504' });
+  });
+
   it('reads the combined format, taking its time', () => {
     const entry = parseAccessLine('127.0.0.1 - - [28/Nov/2026:04:49:47 +0000] "GET /stats HTTP/1.1" 200 27 "-" "curl/7.88.1"', seenAt)!;
     expect(entry).toMatchObject({ at: '28/Nov/2026:04:49:47 +0000', request: 'GET /stats HTTP/1.1', status: 200, requestTimeS: null, upstreamTimeS: null });

@@ -72,4 +72,8 @@ describe('writeInside', () => {
     expect(await readFile(secret, 'utf8')).toBe('host secret');
     expect(await readdir(scratch)).not.toContain('evil.ts');
   });
+  it('never makes folders behind a link that points out', async () => {
+    expect((await refusal(writeInside(root, 'dir-out/made/evil.ts', 'pwned'))).status).toBe(400);
+    expect(await readdir(scratch)).not.toContain('made');
+  });
 });

@@ -64,6 +64,14 @@ describe('bwrap arguments', () => {
     expect(pairs('--setenv').find(([name]) => name === 'PATH')?.[1]).toMatch(/^\/opt\/node\/bin:/);
   });
 
+  it('makes the root read-only after its last mount', () => {
+    const remount = args.indexOf('--remount-ro');
+    expect(args[remount + 1]).toBe('/');
+    const mountFlags = ['--ro-bind', '--ro-bind-try', '--ro-bind-data', '--bind', '--symlink', '--tmpfs', '--proc', '--dev'];
+    const lastMount = Math.max(...mountFlags.map((flag) => args.lastIndexOf(flag)));
+    expect(remount).toBeGreaterThan(lastMount);
+  });
+
   it('refuses a code mount outside /opt/cometlab', () => {
     expect(() => buildBwrapArgs({ ...plan, codeMounts: [{ src: '/work/main', dest: '/work/main' }] })).toThrow(/opt\/cometlab/);
   });

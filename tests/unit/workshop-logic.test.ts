@@ -6,7 +6,6 @@ import { parseCookies, serializeCookie } from '../../server/workshop/cookies.ts'
 import { RateLimiter } from '../../server/workshop/rate-limit.ts';
 import { ChangeFeed } from '../../server/workshop/change-feed.ts';
 import { coresBetween, parseCpuStat, parseProcStatCpu } from '../../server/workshop/usage.ts';
-import { keepTail } from '../../server/workshop/terminal-tap.ts';
 import { csvField, toCsv } from '../../server/workshop/export.ts';
 import { buildState } from '../../server/workshop/roster.ts';
 import { Presence, ONLINE_GRACE_MS } from '../../server/workshop/presence.ts';
@@ -92,15 +91,7 @@ describe('usage', () => {
   });
 });
 
-describe("a watcher's tail", () => {
-  it('keeps the last bytes from a line start', () => {
-    expect(keepTail(Buffer.from('short'), 10).toString()).toBe('short');
-    expect(keepTail(Buffer.from('aaaa\nbbbb\ncc'), 9).toString()).toBe('bbbb\ncc');
-    expect(keepTail(Buffer.from('abcdefghij'), 4).toString()).toBe('ghij');
-  });
-});
-
-const workshopRow = { title: 'T', startedAt: '2026-01-01T00:00:00.000Z', ended: false, joinCode: 'ABCDEF', joinOpen: true, unlockedUpTo: 2, everyoneTo: null };
+const workshopRow = { title: 'T', startedAt: '2026-01-01T00:00:00.000Z', ended: false, endedAt: null, joinCode: 'ABCDEF', joinOpen: true, unlockedUpTo: 2, everyoneTo: null };
 const students = [
   { id: 's_aaaaaaaaaaaa', name: '=cmd|x', joinedAt: '2026-01-01T00:01:00.000Z', lastActivity: null, currentLab: 'short-polling' },
   { id: 's_bbbbbbbbbbbb', name: 'Bob "B"', joinedAt: '2026-01-01T00:02:00.000Z', lastActivity: '2026-01-01T00:03:00.000Z', currentLab: null },
@@ -110,6 +101,7 @@ const state = buildState({
   studentUrl: 'http://x/join?code=ABCDEF',
   students,
   help: [{ id: 1, student: 's_bbbbbbbbbbbb', lab: null, message: 'help', raisedAt: 'now', answeredAt: null }],
+  controls: [{ student: 's_aaaaaaaaaaaa', lab: 'short-polling', state: 'pending' as const, at: 'now' }],
   progress: (id): Record<string, LabProgress> => (id === 's_aaaaaaaaaaaa' ? { 'short-polling': { passed: 2, total: 3, passedChecks: ['a', 'b'], checkedAt: 'x', completedAt: null } } : {}),
   online: (id) => id === 's_bbbbbbbbbbbb',
   usage: () => null,
@@ -122,13 +114,14 @@ describe('the roster', () => {
     expect(state.roster[1]).toMatchObject({ online: true, handRaised: true });
     expect(state.help[0]!.name).toBe('Bob "B"');
     expect(state.pace).toEqual({ unlockedUpTo: 2, everyoneTo: null });
+    expect(state.controls).toEqual([{ student: 's_aaaaaaaaaaaa', lab: 'short-polling', state: 'pending', at: 'now' }]);
     expect(buildState({ ...inputsOf(), workshop: { ...workshopRow, joinOpen: false } }).joinCode).toBeNull();
     expect(buildState({ ...inputsOf(), workshop: { ...workshopRow, ended: true } }).joinCode).toBeNull();
   });
 });
 
 function inputsOf() {
-  return { workshop: workshopRow, studentUrl: '', students: [], help: [], progress: () => ({}), online: () => false, usage: () => null };
+  return { workshop: workshopRow, studentUrl: '', students: [], help: [], controls: [], progress: () => ({}), online: () => false, usage: () => null };
 }
 
 describe('the export', () => {
@@ -168,8 +161,9 @@ describe('codes, ids and sizes', () => {
     expect(studentIdSchema.safeParse(newStudentId()).success).toBe(true);
   });
 
-  it('shares cores among a quarter of the class, within a quarter and one core', () => {
-    expect(workshopCpuCores(4, 2)).toBe(1);
+  it("shares cores among a quarter of the class, within a quarter core and a learner's default", () => {
+    expect(workshopCpuCores(4, 2)).toBe(0.5); // a learner's default on 2 cores (defaultCpuCores)
+    expect(workshopCpuCores(4, 8)).toBe(1);
     expect(workshopCpuCores(16, 2)).toBe(0.5);
     expect(workshopCpuCores(60, 2)).toBe(0.25);
     expect(workshopCpuCores(1, 64)).toBe(1);
@@ -186,7 +180,8 @@ describe('codes, ids and sizes', () => {
 describe('cometlab workshop', () => {
   const parse = (...argv: string[]) => parseCommandLine(['workshop', ...argv], {}, '/here');
   it('defaults to every address, its own data dir and a title', () => {
-    expect(parse()).toMatchObject({ command: 'workshop', host: '0.0.0.0', port: 4321, title: 'cometlab workshop', classSize: 30, awayTimeoutMs: 600_000, idleTimeoutMs: 7_200_000 });
+    expect(parse()).toMatchObject({ command: 'workshop', host: '0.0.0.0', port: 4321, title: undefined, classSize: 30, awayTimeoutMs: 600_000, idleTimeoutMs: 7_200_000, fresh: false });
+    expect(parse('--new')).toMatchObject({ fresh: true });
     expect((parse() as { dataDir: string }).dataDir).toMatch(/\.data\/workshop$/);
     expect(parse('--title', 'Comet 101', '--port', '8080', '--away-timeout', '5m', '--public-url', 'https://x.org/')).toMatchObject({ title: 'Comet 101', port: 8080, awayTimeoutMs: 300_000, publicUrl: 'https://x.org' });
   });
@@ -197,6 +192,9 @@ describe('cometlab workshop', () => {
     expect(() => parse('--away-timeout', '5')).toThrow(/--away-timeout must be a duration/);
     expect(() => parse('--json')).toThrow(/belongs to cometlab check/);
     expect(() => parseCommandLine(['start', '--title', 'x'], {}, '/')).toThrow(/belongs to cometlab workshop/);
+    expect(() => parseCommandLine(['start', '--new'], {}, '/')).toThrow(/--new belongs to cometlab workshop/);
+    expect(() => parse('--title', '  ')).toThrow(/--title must be 1 to 80/);
+    expect(() => parse('--new=yes')).toThrow(/--new/);
     expect(parseCommandLine(['workshop', '--help'], {}, '/')).toEqual({ command: 'help', topic: 'workshop' });
   });
 });

@@ -1,9 +1,10 @@
 // The pure parts of the workshop pages: how the dashboard words numbers, times and class progress, which
-// labs a paced course locks, and how a long poll backs off after failures.
+// labs a paced course locks, how a long poll backs off after failures, and how terminal control reads.
 import { describe, expect, it } from 'vitest';
 import type { RosterEntry } from '../../server/contracts/workshop.ts';
 import { classProgress, describePace, formatAgo, formatBytes, formatCpu, joinLink } from '../../site/scripts/workshop/format.ts';
 import { lockedLabs } from '../../site/scripts/workshop/pace.ts';
+import { controlFor, describeControl, rosterControlBadge } from '../../site/scripts/workshop/control-words.ts';
 import { retryDelay } from '../../site/scripts/backoff.ts';
 
 const course = [
@@ -65,5 +66,33 @@ describe('the long poll after a failure', () => {
     for (let i = 1; i < delays.length; i++) expect(delays[i]).toBeGreaterThanOrEqual(delays[i - 1]!);
     expect(delays[0]).toBeGreaterThan(0);
     expect(delays.at(-1)).toBe(retryDelay(50));
+  });
+});
+
+describe('the words for terminal control', () => {
+  const ann = 's_aaaaaaaaaaaa';
+  const controls = [
+    { student: ann, lab: 'short-polling', state: 'allowed' as const, at: 't1' },
+    { student: ann, lab: 'timers', state: 'pending' as const, at: 't2' },
+  ];
+
+  it('finds the request for one student and lab', () => {
+    expect(controlFor(controls, ann, 'timers')?.state).toBe('pending');
+    expect(controlFor(controls, ann, 'blocking-sleep')).toBeUndefined();
+    expect(controlFor(controls, 's_bbbbbbbbbbbb', 'short-polling')).toBeUndefined();
+  });
+
+  it('lets the instructor type only once allowed, and says each state in a sentence', () => {
+    expect(describeControl(undefined, 'Ann')).toEqual({ badge: 'read-only', sentence: '', canType: false });
+    expect(describeControl('pending', 'Ann')).toMatchObject({ badge: 'control requested', canType: false });
+    expect(describeControl('pending', 'Ann').sentence).toMatch(/^Asked Ann\. Waiting/);
+    expect(describeControl('allowed', 'Ann')).toEqual({ badge: 'control allowed', sentence: 'Ann allowed control: you can type in their terminal now.', canType: true });
+    expect(describeControl('refused', 'Ann')).toMatchObject({ badge: 'control refused', canType: false });
+  });
+
+  it('names the lab by number on the roster', () => {
+    expect(rosterControlBadge(controls[0]!, course)).toBe('L1 control: allowed');
+    expect(rosterControlBadge(controls[1]!, course)).toBe('L3 control: asked');
+    expect(rosterControlBadge({ ...controls[0]!, lab: 'gone-lab' }, course)).toBe('gone-lab control: allowed');
   });
 });

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { openWorkshopStore, type WorkshopStore } from '../../server/workshop/workshop-store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cometlab-workshop-store-'));
@@ -17,7 +18,7 @@ afterEach(() => {
 });
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
-const row = { title: 'T', startedAt: '2026-01-01T00:00:00.000Z', ended: false, joinCode: 'ABCDEF', joinOpen: true, unlockedUpTo: null, everyoneTo: null };
+const row = { title: 'T', startedAt: '2026-01-01T00:00:00.000Z', ended: false, endedAt: null, joinCode: 'ABCDEF', joinOpen: true, unlockedUpTo: null, everyoneTo: null };
 
 describe('the workshop store', () => {
   it('keeps the workshop, students, help and control across a reopen', () => {
@@ -32,17 +33,18 @@ describe('the workshop store', () => {
     expect(store.answerHelp(help, '5')).toBe(true);
     expect(store.answerHelp(help, '6')).toBe(false);
     expect(store.answerHelp(99, '6')).toBe(false);
-    store.setControl('s_aaaaaaaaaaaa', 'comet', true);
-    store.setControl('s_aaaaaaaaaaaa', 'timers', true);
-    store.setControl('s_aaaaaaaaaaaa', 'timers', false);
+    store.setControl({ student: 's_aaaaaaaaaaaa', lab: 'comet', state: 'pending', at: '6' });
+    store.setControl({ student: 's_aaaaaaaaaaaa', lab: 'comet', state: 'allowed', at: '7' });
+    store.setControl({ student: 's_aaaaaaaaaaaa', lab: 'timers', state: 'refused', at: '8' });
     store.close();
     open.pop();
     const again = storeAt('a.db');
     expect(again.workshop()).toEqual({ ...row, unlockedUpTo: 3, everyoneTo: 'comet', joinOpen: false });
     expect(again.students()).toEqual([{ id: 's_aaaaaaaaaaaa', name: 'Ann', joinedAt: '1', lastActivity: '3', currentLab: 'comet' }]);
     expect(again.help()).toEqual([{ id: help, student: 's_aaaaaaaaaaaa', lab: 'comet', message: 'stuck', raisedAt: '4', answeredAt: '5' }]);
-    expect(again.hasControl('s_aaaaaaaaaaaa', 'comet')).toBe(true);
-    expect(again.hasControl('s_aaaaaaaaaaaa', 'timers')).toBe(false);
+    expect(again.control('s_aaaaaaaaaaaa', 'comet')).toEqual({ student: 's_aaaaaaaaaaaa', lab: 'comet', state: 'allowed', at: '7' });
+    expect(again.control('s_aaaaaaaaaaaa', 'short-polling')).toBeUndefined();
+    expect(again.controls().map((c) => [c.lab, c.state])).toEqual([['comet', 'allowed'], ['timers', 'refused']]);
     expect(again.student('s_nobody')).toBeUndefined();
   });
 
@@ -56,5 +58,21 @@ describe('the workshop store', () => {
     expect(store.eventsFor('s_bbbbbbbbbbbb', first, 100).map((e) => e.type)).toEqual(['control-request', 'ended']);
     expect(store.eventsFor('s_bbbbbbbbbbbb', 0, 1)).toEqual([{ type: 'broadcast', message: 'hello', at: 'x', id: first }]);
     expect(store.lastEventId()).toBe(last);
+  });
+
+  it('opens a data dir from before the ended time and control answers were kept', () => {
+    const file = join(dir, 'old.db');
+    const db = new DatabaseSync(file);
+    db.exec(`CREATE TABLE workshop (id INTEGER PRIMARY KEY CHECK (id = 1), title TEXT NOT NULL, started_at TEXT NOT NULL, ended INTEGER NOT NULL,
+      join_code TEXT NOT NULL, join_open INTEGER NOT NULL, unlocked_up_to INTEGER, everyone_to TEXT);
+      INSERT INTO workshop VALUES (1, 'Old', '2026-01-01T00:00:00.000Z', 1, 'ABCDEF', 1, NULL, NULL);
+      CREATE TABLE controls (student TEXT NOT NULL, lab TEXT NOT NULL, PRIMARY KEY (student, lab)) WITHOUT ROWID;
+      INSERT INTO controls VALUES ('s_aaaaaaaaaaaa', 'comet');`);
+    db.close();
+    const store = storeAt('old.db');
+    expect(store.workshop()).toMatchObject({ title: 'Old', ended: true, endedAt: null });
+    expect(store.control('s_aaaaaaaaaaaa', 'comet')).toMatchObject({ state: 'allowed' });
+    store.saveWorkshop({ ...store.workshop()!, endedAt: '2026-01-02T00:00:00.000Z' });
+    expect(store.workshop()!.endedAt).toBe('2026-01-02T00:00:00.000Z');
   });
 });

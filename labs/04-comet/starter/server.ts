@@ -58,8 +58,8 @@ function handlePoll(query: URLSearchParams, res: ServerResponse): void {
     sendMessages(res, newer);
     return;
   }
-  // TODO 1: stop looking every half second. Give the waiter a timer that fires once, at the timeout,
-  //   and answers 204; publishing will wake it before that when news comes (TODO 2).
+  // TODO 1: stop looking every half second (CHECK_EVERY_MS can go). Give the waiter a timer that fires
+  //   once, at the timeout, and answers 204; publishing will wake it before that when news comes (TODO 2).
   const deadline = Date.now() + timeoutS * 1000;
   const waiter: Waiter = {
     since,

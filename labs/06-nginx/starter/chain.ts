@@ -62,7 +62,7 @@ export function describeOutcome(outcome: Outcome): string {
 /** Which hop ended the request through nginx, and what to change, from what both requests came to. */
 export function verdict(direct: Outcome, viaNginx: Outcome, options: Options): string {
   if (viaNginx.kind === 'refused') {
-    return `nginx is not running on port ${options.nginxPort}. Start it in a second terminal: mkdir -p logs tmp && /usr/sbin/nginx -p ~/nginx -c nginx.conf -g 'daemon off;'`;
+    return `nginx is not running on port ${options.nginxPort}. Start it with lab nginx start (or Check my work, which starts it too).`;
   }
   if (viaNginx.kind === 'gave-up') {
     return `the client gave up first, after ${seconds(viaNginx.ms)}: nginx logs 499 for a client that left before the answer. A client must wait longer than nginx.`;

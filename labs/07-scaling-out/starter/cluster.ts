@@ -38,8 +38,15 @@ function stopAll(why: string): never {
   for (const { child } of backends) child.kill('SIGTERM');
   process.exit(1);
 }
-process.once('SIGTERM', () => stopAll('cluster stopped'));
-process.once('SIGINT', () => stopAll('cluster stopped'));
+// Asked to stop (the Stop button, Ctrl-C): stop both processes, then end by that same signal, as a
+// plain `node server.ts` would, so the page says "stopped" rather than "exited with code 1".
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    console.error('cluster stopped');
+    for (const { child } of backends) child.kill('SIGTERM');
+    process.kill(process.pid, signal);
+  });
+}
 
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {

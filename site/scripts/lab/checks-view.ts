@@ -42,7 +42,8 @@ export function renderChecks(container: HTMLElement, report: CheckReport): void 
     }
     list.append(item);
   }
-  container.replaceChildren(summary, list);
+  const notes = (report.notes ?? []).map((note) => element('p', 'muted', note));
+  container.replaceChildren(summary, ...notes, list);
   const hints = document.getElementById('hints');
   if (report.passed < report.total && hints) {
     const pointer = element('p', 'checks-hints');

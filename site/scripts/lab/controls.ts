@@ -64,7 +64,12 @@ export function bindControls(ui: ControlsUi, deps: Deps): Controls {
   const solution = button('solution');
   let viewingSolution = false;
 
+  // States come by two roads (the events channel, and the answers to Run and Stop) and can cross: an
+  // answer sent as the app started may arrive after the event that it listens. The newest change wins.
+  let shownSince = '';
   function showState(state: AppState): void {
+    if (state.since < shownSince) return;
+    shownSince = state.since;
     ui.status.textContent = describeState(state, deps.appPort);
     ui.status.dataset.state = state.state;
     const active = state.state === 'starting' || state.state === 'running';

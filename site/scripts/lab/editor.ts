@@ -50,7 +50,7 @@ export function createEditor({ host, tablist, files, readOnly, onEdit }: Options
   let applyingServerText = false;
   const viewStates = new WeakMap<monaco.editor.ITextModel, monaco.editor.ICodeEditorViewState>();
 
-  const frame = tablist.parentElement;
+  const noteLine = tablist.parentElement?.querySelector<HTMLElement>('[data-editor-note]') ?? null;
   const editorHost = document.createElement('div');
   const diffHost = document.createElement('div');
   for (const child of [editorHost, diffHost]) child.style.cssText = 'position: absolute; inset: 0;';
@@ -92,7 +92,7 @@ export function createEditor({ host, tablist, files, readOnly, onEdit }: Options
     });
     const pair = { original: workspace[index]!.model, modified: solution![index]!.model };
     diff.setModel(pair);
-    if (frame) frame.dataset.note = 'From your code to the solution: red goes, green comes (read-only)';
+    if (noteLine) noteLine.textContent = 'From your code to the solution: red goes, green comes (read-only)';
   }
 
   function open(index: number): void {
@@ -111,7 +111,7 @@ export function createEditor({ host, tablist, files, readOnly, onEdit }: Options
     if (previous) editor.restoreViewState(previous);
     const note = readOnly || !entry.file.editable ? 'Read-only' : '';
     editor.updateOptions({ readOnly: note !== '' });
-    if (frame) frame.dataset.note = note;
+    if (noteLine) noteLine.textContent = note;
   }
 
   const tabs = setupTabs(tablist, { sharedPanel: true, onSelect: (_tab, index) => open(index) });

@@ -26,7 +26,8 @@ const compilerOptions: CompilerOptions = {
   target: ES2024 as CompilerOptions['target'],
   module: MODULE_NODENEXT as CompilerOptions['module'],
   moduleResolution: RESOLUTION_NODENEXT as CompilerOptions['moduleResolution'],
-  lib: ['es2024'],
+  // A file name: these options reach TypeScript as they are, not through tsconfig's 'es2024' shorthand.
+  lib: ['lib.es2024.d.ts'],
   types: ['node'],
   strict: true,
   noEmit: true,

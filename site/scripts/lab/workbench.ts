@@ -1,13 +1,14 @@
 // Puts the workbench together: asks the playground what it is, then starts the editor, the terminal,
 // the events channel and the toolbar. Without a playground (a static copy of the site) it shows the
 // starter code read-only and says how to run the lab locally.
-import { api, fetchStatus, type Status } from './api.ts';
+import { api, fetchStatus } from './api.ts';
 import { bindControls, describeService, showNotice } from './controls.ts';
 import type { EditorFile, WorkbenchEditor } from './editor.ts';
 import { listenToEvents } from './events.ts';
 import { createOutputView } from './output-view.ts';
 import { createSaver, type SaveState } from './saver.ts';
 import { armInstruments } from './instruments/arm.ts';
+import { showSandbox } from './sandbox-status.ts';
 import type { Boot } from './boot.ts';
 import type { Tabs } from './tabs.ts';
 import type { EventMessage, TerminalInfo } from '../../../server/contracts/terminal.ts';
@@ -23,12 +24,6 @@ function find<T extends HTMLElement = HTMLElement>(root: HTMLElement, selector: 
   const found = root.querySelector<T>(selector);
   if (!found) throw new Error(`workbench markup lacks ${selector}`);
   return found;
-}
-
-function showSandbox(target: HTMLElement, launcher: Status['launcher']): void {
-  target.dataset.sandboxed = String(launcher.sandboxed);
-  target.textContent = launcher.sandboxed ? `Sandboxed (${launcher.kind})` : `⚠ NOT sandboxed (${launcher.kind} launcher)`;
-  target.title = launcher.reason;
 }
 
 function showSaveState(target: HTMLElement, state: SaveState): void {
@@ -98,7 +93,7 @@ export async function runWorkbench(root: HTMLElement, boot: Boot, panelTabs: Tab
     await browseMode(root, boot, editorModule, panelTabs);
     return;
   }
-  showSandbox(find(root, '[data-sandbox-status]'), status.launcher);
+  showSandbox(find(root, '[data-sandbox-status]'), find(root, '[data-sandbox-banner]'), status.launcher);
   const notice = find(root, '[data-notice]');
   let detail;
   try {

@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { fileSchema } from '../../../server/contracts/api.ts';
 import {
-  dashboardEventsAnswerSchema, joinAnswerSchema, meAnswerSchema, studentTerminalsAnswerSchema, studentEventsAnswerSchema, workshopStateSchema,
+  controlRequestAnswerSchema, dashboardEventsAnswerSchema, joinAnswerSchema, meAnswerSchema, studentTerminalsAnswerSchema,
+  studentEventsAnswerSchema, workshopStateSchema,
 } from '../../../server/contracts/workshop.ts';
 import { ApiError, call, jsonInit } from '../api-call.ts';
 
@@ -44,7 +45,7 @@ export const instructorApi = {
   reset: (student: string, lab: string) => post('reset', { student, lab }),
   joinCode: (action: 'close' | 'open' | 'rotate') => post('join-code', { action }),
   answerHelp: (id: number) => post('help/answer', { id }),
-  requestControl: (student: string, lab: string) => post('control', { student, lab }),
+  requestControl: (student: string, lab: string) => send(controlRequestAnswerSchema, '/api/workshop/control', 'POST', { student, lab }),
   end: () => post('end', {}),
   files: (student: string, lab: string) => send(filesAnswerSchema, `${studentLab(student, lab)}/files`),
   terminals: (student: string, lab: string) => send(studentTerminalsAnswerSchema, `${studentLab(student, lab)}/terminals`),

@@ -44,7 +44,7 @@ export function startDashboard(root: HTMLElement): void {
     $('[data-help-count]').textContent = String(waiting);
     $('[data-help-empty]').hidden = waiting > 0;
     renderProgress($('[data-progress-list]'), classProgress(state.roster, course));
-    renderRoster($('[data-roster]'), state.roster, course, now);
+    renderRoster($('[data-roster]'), state.roster, state.controls, course, now);
     $('[data-roster-count]').textContent = String(state.roster.length);
     $('[data-roster-empty]').hidden = state.roster.length > 0;
     if (focusKey) root.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focusKey)}"]`)?.focus();

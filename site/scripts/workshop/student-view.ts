@@ -1,10 +1,14 @@
 // The instructor's view of one student (/workshop/student/?id=<student>&lab=<lab>): the files of a lab
-// and the student's terminals in it, read-only, and the request to type in them.
+// and the student's terminals in it, read-only, and the request to type in them. It follows the
+// dashboard's long poll, so the student's answer to that request shows (and, once allowed, the terminal
+// takes typing) without a reload.
 import type { TerminalInfo } from '../../../server/contracts/terminal.ts';
-import { studentIdSchema } from '../../../server/contracts/workshop.ts';
+import { studentIdSchema, type RosterEntry, type WorkshopState } from '../../../server/contracts/workshop.ts';
 import { ApiError, instructorApi, type StudentFile } from './api.ts';
+import { controlFor, describeControl } from './control-words.ts';
 import { h } from './dom.ts';
 import { formatAgo } from './format.ts';
+import { followFeed } from './long-poll.ts';
 import { watchTerminal, type WatchedTerminal } from './watch-terminal.ts';
 
 export function startStudentView(root: HTMLElement): void {
@@ -18,6 +22,9 @@ export function startStudentView(root: HTMLElement): void {
   const labSelect = $<HTMLSelectElement>('#student-lab');
   const terminalStatus = (text: string) => { $('[data-terminal-status]').textContent = text; };
   let watched: WatchedTerminal | null = null;
+  let state: WorkshopState | null = null;
+  /** The control request last announced (lab, state and time), so each answer is said once. */
+  let announced = '';
 
   const lab = () => labSelect.value;
   const scoped = (path: string) => `${path}?lab=${encodeURIComponent(lab())}&student=${encodeURIComponent(id)}`;
@@ -49,8 +56,8 @@ export function startStudentView(root: HTMLElement): void {
   function watch(terminal: TerminalInfo): void {
     watched?.close();
     for (const button of $('[data-terminal-list]').children) button.setAttribute('aria-pressed', String((button as HTMLElement).dataset.terminal === terminal.id));
-    setControl(false);
     watched = watchTerminal($('[data-terminal-host]'), `${scoped('/ws/terminal')}&terminal=${encodeURIComponent(terminal.id)}`, terminalStatus);
+    showControl();
   }
 
   async function showTerminals(): Promise<void> {
@@ -73,18 +80,30 @@ export function startStudentView(root: HTMLElement): void {
     else terminalStatus('The student has no terminal open in this lab. Refresh once they have.');
   }
 
-  function setControl(requested: boolean): void {
+  /** The badge, the terminal's input and (once per change) a sentence, from the latest state. */
+  function showControl(): void {
+    const control = state ? controlFor(state.controls, id, lab()) : undefined;
+    const name = $('[data-student-name]').textContent ?? 'The student';
+    const view = describeControl(control?.state, name);
     const badge = $('[data-terminal-mode]');
-    badge.textContent = requested ? 'control requested' : 'read-only';
-    badge.dataset.control = String(requested);
-    watched?.allowInput(requested);
+    badge.textContent = view.badge;
+    badge.dataset.control = control?.state ?? 'none';
+    watched?.allowInput(view.canType);
+    const key = control ? `${control.lab}|${control.state}|${control.at}` : '';
+    if (key !== announced) $('[data-control-status]').textContent = view.sentence;
+    announced = key;
+  }
+
+  function showStudent(entry: RosterEntry): void {
+    $('[data-student-name]').textContent = entry.name;
+    document.title = `${entry.name} · workshop · cometlab`;
+    $('[data-student-summary]').textContent =
+      `${entry.online ? 'Online' : 'Away'} · last active ${formatAgo(entry.lastActivity, Date.now())}${entry.handRaised ? ' · hand raised' : ''}`;
   }
 
   $('[data-action="request-control"]').addEventListener('click', async () => {
     try {
       await instructorApi.requestControl(id, lab());
-      setControl(true);
-      terminalStatus('Asked. Once the student allows it on their page, what you type here reaches their terminal.');
     } catch (error) {
       terminalStatus(error instanceof ApiError ? error.message : 'The request did not reach the server.');
     }
@@ -95,25 +114,34 @@ export function startStudentView(root: HTMLElement): void {
     const url = new URL(location.href);
     url.searchParams.set('lab', lab());
     history.replaceState(null, '', url);
+    showControl();
     void showFiles();
     void showTerminals();
   });
 
   void (async () => {
     try {
-      const state = await instructorApi.state();
+      state = await instructorApi.state();
       const entry = state.roster.find((item) => item.id === id);
       if (!entry) return fail('There is no such student in this workshop.');
-      $('[data-student-name]').textContent = entry.name;
-      document.title = `${entry.name} · workshop · cometlab`;
-      $('[data-student-summary]').textContent =
-        `${entry.online ? 'Online' : 'Away'} · last active ${formatAgo(entry.lastActivity, Date.now())}${entry.handRaised ? ' · hand raised' : ''}`;
+      showStudent(entry);
       const wanted = params.get('lab') ?? entry.currentLab;
       if (wanted && [...labSelect.options].some((option) => option.value === wanted)) labSelect.value = wanted;
     } catch (error) {
       return fail(error instanceof ApiError ? error.message : 'The workshop server is not answering.');
     }
+    showControl();
     void showFiles();
     void showTerminals();
+    followFeed({
+      poll: instructorApi.events,
+      onAnswer(answer) {
+        state = answer.state;
+        const entry = state.roster.find((item) => item.id === id);
+        if (entry) showStudent(entry);
+        showControl();
+      },
+      onState(feedState) { root.dataset.state = feedState; },
+    });
   })();
 }

@@ -19,7 +19,10 @@ const endedBy = { app: 'the app answers', nginx: 'nginx gives up waiting for the
 export function describePrediction(prediction: ChainPrediction): string {
   const logged = prediction.nginxLogs === null ? '' : ` nginx logs ${prediction.nginxLogs}.`;
   const race = prediction.race ? ` A race: ${prediction.race.why}.` : '';
-  return `The client gets ${seen[prediction.outcome]} after ${prediction.atS} s: ${endedBy[prediction.endedBy]} first.${logged}${race}`;
+  const what = prediction.outcome === 'client-abort'
+    ? `The client gets nothing: it stops waiting after ${prediction.atS} s, before any answer comes.`
+    : `The client gets ${seen[prediction.outcome]} after ${prediction.atS} s: ${endedBy[prediction.endedBy]} first.`;
+  return `${what}${logged}${race}`;
 }
 
 function readInput(form: HTMLFormElement): ChainInput {

@@ -13,7 +13,8 @@ export interface NginxPanel {
 const cell = (row: HTMLTableRowElement, text: string) => { row.insertCell().textContent = text; };
 const seconds = (value: number | null) => (value === null ? '–' : value.toFixed(3));
 /** An ISO moment as its time of day (the log covers minutes, not days); anything else as it came. */
-const clock = (at: string) => /^\d{4}-\d\d-\d\dT(\d\d:\d\d:\d\d(?:\.\d+)?)/.exec(at)?.[1] ?? at;
+/** An ISO time as hh:mm:ss; nginx's own format as it is; '–' for an old line that had no time. */
+const clock = (at: string | null) => (at === null ? '–' : /^\d{4}-\d\d-\d\dT(\d\d:\d\d:\d\d(?:\.\d+)?)/.exec(at)?.[1] ?? at);
 
 export function createNginxPanel(root: HTMLElement, api: InstrumentsApi | null): NginxPanel {
   const status = root.querySelector<HTMLElement>('[data-nginx-status]')!;
