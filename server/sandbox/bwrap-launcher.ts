@@ -205,6 +205,7 @@ export class BwrapLauncher implements Launcher {
       cwd: '/',
       feeds: [encodeArgs(args), ...files.map((file) => Buffer.from(file.content, 'utf8')), seccomp],
       killEndsAll: true, // the pid namespace dies with bwrap (--die-with-parent)
+      beforeAppStart: () => cgroup?.boostCpu(),
       async waitGone() {
         // bwrap's own exit does not wait for the namespace to empty when it was killed.
         const known = await status?.catch(() => null);

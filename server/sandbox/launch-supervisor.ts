@@ -22,6 +22,8 @@ export interface SupervisorCommand {
   waitGone?(): Promise<void>;
   /** Killing the process ends everything it started (a pid namespace of its own). */
   killEndsAll?: boolean;
+  /** Just before the app starts (bwrap: a moment of a whole core, see cgroups.ts). */
+  beforeAppStart?(): void;
 }
 
 export const FIRST_EXTRA_FD = Math.max(CHANNEL_FD, ...Object.values(RELAY_FDS)) + 1;
@@ -74,6 +76,7 @@ export async function launchSupervisor(spec: SandboxSpec, command: SupervisorCom
     relayPaths: relays.paths,
     cleanUp,
     killEndsAll: command.killEndsAll,
+    beforeAppStart: command.beforeAppStart,
   });
   if (disk) quota = watchDiskQuota(disk, (reason) => void sandbox.abort(reason));
   await released;

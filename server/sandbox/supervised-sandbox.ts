@@ -35,6 +35,8 @@ export interface SupervisedSandboxOptions {
   cleanUp(): Promise<void>;
   /** Killing the child ends everything in the sandbox at once (bwrap: its pid namespace goes with it). */
   killEndsAll?: boolean;
+  /** Called as the app is asked to start. */
+  beforeAppStart?(): void;
 }
 
 type ReplyMessage = Extract<SupervisorMessage, { type: 'reply' }>;
@@ -48,6 +50,7 @@ export class SupervisedSandbox implements Sandbox {
   readonly #relayPaths: Record<RelayPort, string>;
   readonly #cleanUp: () => Promise<void>;
   readonly #killEndsAll: boolean;
+  readonly #beforeAppStart: () => void;
   readonly #events = new SandboxEvents();
   readonly #terminals = new Map<number, HostTerminal>();
   readonly #openings = new PendingAnswers<Terminal>();
@@ -66,6 +69,7 @@ export class SupervisedSandbox implements Sandbox {
     this.#relayPaths = options.relayPaths;
     this.#cleanUp = options.cleanUp;
     this.#killEndsAll = options.killEndsAll ?? false;
+    this.#beforeAppStart = options.beforeAppStart ?? (() => undefined);
     this.#ready = new Promise((resolve, reject) => (this.#markReady = { resolve, reject }));
     this.#ready.catch(() => undefined);
     this.#process = new SupervisorProcess(options.child, {
@@ -98,6 +102,7 @@ export class SupervisedSandbox implements Sandbox {
   }
 
   async startApp(spec: AppSpec): Promise<AppState> {
+    if (this.#ended === null) this.#beforeAppStart();
     return (await this.#request({ type: 'start-app', req: this.#nextRequest++, cwd: spec.cwd, entry: spec.entry })).state;
   }
 

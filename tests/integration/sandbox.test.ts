@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AppState } from '../../server/contracts/api.ts';
 import { BwrapLauncher, type BwrapStatus } from '../../server/sandbox/bwrap-launcher.ts';
+import { CPU_BOOST_MS } from '../../server/sandbox/limits/cgroups.ts';
+import { DEFAULT_LIMITS } from '../../server/sandbox/limits/config.ts';
 import { PlainLauncher } from '../../server/sandbox/plain-launcher.ts';
 import type { SupervisedSandbox } from '../../server/sandbox/supervised-sandbox.ts';
 import type { Terminal } from '../../server/sandbox/types.ts';
@@ -80,6 +82,7 @@ describe.each(launchers)('$kind launcher', ({ kind, launcher }) => {
   let sandbox: SupervisedSandbox;
   let bwrapStatus: Promise<BwrapStatus> | null = null;
   let shell: ReturnType<typeof screen>;
+  let cgroupFolders: string[] = [];
 
   beforeAll(async () => {
     base = await mkdtemp(path.join(os.tmpdir(), `cometlab-sbx-${kind}-`));
@@ -88,6 +91,7 @@ describe.each(launchers)('$kind launcher', ({ kind, launcher }) => {
     await writeFile(path.join(home, 'lab', 'server.ts'), APP);
     const started = performance.now();
     const launched = await launcher.launchDetailed({ learnerId: `test-${kind}`, homeDir: home, runDir: path.join(base, 'run') });
+    if ('cgroupFolders' in launched) cgroupFolders = launched.cgroupFolders as string[];
     console.log(`[${kind}] launch -> supervisor ready: ${(performance.now() - started).toFixed(1)} ms`);
     sandbox = launched.sandbox;
     if ('bwrap' in launched) bwrapStatus = launched.bwrap as Promise<BwrapStatus>;
@@ -148,6 +152,24 @@ describe.each(launchers)('$kind launcher', ({ kind, launcher }) => {
     refused.on('data', (chunk) => (got += chunk)).on('error', () => undefined);
     await new Promise((resolve) => refused.once('close', resolve));
     expect(got).toBe('');
+  });
+
+  // bwrap only: the plain launcher has no cgroup at all (nothing is skipped there, nothing applies).
+  if (kind === 'bwrap') it('gives an app that starts a whole core for a moment, then the sandbox its own share again', async (ctx) => {
+    const cpu = cgroupFolders.map((folder) => path.join(folder, 'cpu.cfs_quota_us')).find((file) => fs.existsSync(file));
+    if (!cpu || DEFAULT_LIMITS.cpuCores >= 1) {
+      console.log('[bwrap] SKIP: no v1 cpu cgroup here, or a share of a whole core already (nothing to boost)');
+      return ctx.skip();
+    }
+    const period = Number(fs.readFileSync(path.join(path.dirname(cpu), 'cpu.cfs_period_us'), 'utf8'));
+    const share = Math.round(DEFAULT_LIMITS.cpuCores * period);
+    const quota = () => Number(fs.readFileSync(cpu, 'utf8'));
+    // The app the last test started may still have its moment.
+    await until('the share before', () => quota() === share, CPU_BOOST_MS + 3_000);
+    await sandbox.startApp({ cwd: 'lab', entry: 'server.ts' });
+    await until('a whole core', () => quota() === period, 2_000);
+    await until('the share again', () => quota() === share, CPU_BOOST_MS + 3_000);
+    await sandbox.stopApp();
   });
 
   it('pauses a flooding terminal until its output is acknowledged', async () => {
