@@ -134,6 +134,7 @@ describe('a workshop seen from three browsers', () => {
     expect(await control.textContent()).toBe('Ada allowed control: you can type in their terminal now.');
     expect(await control.getAttribute('role')).toBe('status');
     expect(await view.locator('[data-terminal-host]').getAttribute('aria-label')).toBe("Student's terminal (you can type)");
+    expect(await view.getByRole('button', { name: 'Request control' }).isVisible()).toBe(false);
     await expect.poll(() => rosterRow('Ada').locator('.badge.control').textContent(), soon).toBe('L1 control: allowed');
     await view.screenshot({ path: 'test-results/workshop-control-allowed.png' });
     await view.locator('[data-terminal-host] .xterm').click();

@@ -89,6 +89,8 @@ export function startStudentView(root: HTMLElement): void {
     badge.textContent = view.badge;
     badge.dataset.control = control?.state ?? 'none';
     watched?.allowInput(view.canType);
+    // Asking again makes sense only while the student has not said yes.
+    $('[data-action="request-control"]').hidden = control?.state === 'allowed';
     const key = control ? `${control.lab}|${control.state}|${control.at}` : '';
     if (key !== announced) $('[data-control-status]').textContent = view.sentence;
     announced = key;
