@@ -39,7 +39,8 @@ try {
   const terminal = await measureTerminal(playground.url, 'short-polling');
   report(`- first terminal, which starts the sandbox → prompt: ${terminal.first}`);
   report(`- connect → prompt, sandbox running: ${terminal.connect}`);
-  report(`- keystroke → echo: ${terminal.echo}`);
+  report(`- keystroke → echo, keys back to back (a stress, ~1,000 keys/s): ${terminal.echo}`);
+  report(`- keystroke → echo, a key every 50 ms (a very fast typist): ${terminal.typed}`);
   report('');
   report('## JavaScript shipped, gzip -9 (target: a page without a lab ≤ 30 KiB)');
   for (const path of ['/', '/labs/']) report(`- ${path}: ${kib(await upFrontJs(playground.url, path))}`);
