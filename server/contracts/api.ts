@@ -32,6 +32,9 @@ export const appStateSchema = z.object({
 });
 export type AppState = z.infer<typeof appStateSchema>;
 
+/** Started and not ended yet: running, or on its way. */
+export const isUp = (state: AppState): boolean => state.state === 'running' || state.state === 'starting';
+
 /** One protection the preflight tried: whether it is in force here, and what it saw. */
 export const launcherCheckSchema = z.object({
   feature: z.enum(['sandbox', 'uid', 'seccomp', 'cgroup-memory', 'cgroup-pids', 'cgroup-cpu', 'rlimits']),

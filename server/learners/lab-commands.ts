@@ -4,7 +4,7 @@
 // time, a few may wait, and each has a deadline. Progress is recorded here, never by the sandbox.
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AppState } from '../contracts/api.ts';
+import { isUp, type AppState } from '../contracts/api.ts';
 import type { CheckReport } from '../contracts/check.ts';
 import { labRequestSchema, LAB_ANSWER_MAX_CHARS, type LabAnswer, type LabRequest, type NginxAction } from '../contracts/lab-command.ts';
 import type { LoadRunState } from '../contracts/instruments.ts';
@@ -104,7 +104,7 @@ export class LabCommands {
       case 'stop': {
         const before = await this.#learner.appState(lab);
         const after = await this.#learner.stop(lab);
-        return answer(true, before.state === 'running' || before.state === 'starting' ? `Stopped your app (${describeState(after)}).` : 'Your app was not running.');
+        return answer(true, isUp(before) ? `Stopped your app (${describeState(after)}).` : 'Your app was not running.');
       }
       case 'check': return this.#check(lab);
       case 'status': return this.#status(lab);
@@ -153,7 +153,7 @@ export class LabCommands {
       state = await this.#learner.run(lab);
       started = true;
       state = await this.#learner.appState(lab);
-      if (!state.listening && (state.state === 'running' || state.state === 'starting')) {
+      if (!state.listening && isUp(state)) {
         await Promise.race([settled, delay(LISTEN_WAIT_MS)]);
         state = await this.#learner.appState(lab);
       }
@@ -219,7 +219,7 @@ export class LabCommands {
         return answer(true, `nginx -t passed, and nginx reloaded ${here}/nginx.conf (the signal nginx -p ${here} -c nginx.conf -s reload sends).`);
       case 'stop': {
         const state = await this.#learner.stopService('nginx');
-        return answer(true, state.state === 'running' || state.state === 'starting' ? `nginx is still ${describeState(state)}.` : 'nginx is stopped.');
+        return answer(true, isUp(state) ? `nginx is still ${describeState(state)}.` : 'nginx is stopped.');
       }
       case 'logs': return this.#logs(lab, lines);
     }

@@ -2,6 +2,7 @@
 // workbench's "Check my work" and `cometlab check` start the missing ones, with the lab's own config.
 // A service left running for another lab is restarted: lab 6's nginx.conf is not lab 7's. So is an
 // nginx whose nginx.conf was saved since it loaded it: the checks judge the config the learner sees.
+import { isUp } from '../contracts/api.ts';
 import type { Lab } from '../labs/registry.ts';
 import type { Sandbox, ServiceName, ServiceState } from '../sandbox/types.ts';
 
@@ -32,8 +33,7 @@ export async function startLabService(sandbox: Sandbox, lab: Lab, service: Servi
 export async function ensureLabServices(sandbox: Sandbox, lab: Lab, owners: ServiceOwners, read: LabFileReader): Promise<string[]> {
   const notes: string[] = [];
   for (const name of lab.meta.services) {
-    const { state } = sandbox.serviceState(name);
-    const up = state === 'running' || state === 'starting';
+    const up = isUp(sandbox.serviceState(name));
     const stale = up && name === 'nginx' && owners.labs.nginx === lab.meta.id
       && (owners.nginxConfig === null || owners.nginxConfig !== (await read(lab.meta.id, 'nginx.conf')));
     if (up && owners.labs[name] === lab.meta.id && !stale) continue;

@@ -2,7 +2,7 @@
 // for the idle timeout, started again on next use), their terminals, and the app and services of the
 // lab they are working on. Everything the API and the sockets do for a learner goes here.
 import { join } from 'node:path';
-import type { AppState } from '../contracts/api.ts';
+import { isUp, type AppState } from '../contracts/api.ts';
 import type { CheckReport } from '../contracts/check.ts';
 import type { LabAnswer } from '../contracts/lab-command.ts';
 import type { EventMessage } from '../contracts/terminal.ts';
@@ -208,7 +208,7 @@ export class Learner {
     const files = await this.store.reset(lab);
     this.events.emit({ type: 'files-reset', lab: lab.meta.id, files });
     const state = await this.appState(lab);
-    if (state.state === 'starting' || state.state === 'running') await this.run(lab);
+    if (isUp(state)) await this.run(lab);
     return files;
   }
 
@@ -248,9 +248,6 @@ export class Learner {
     await this.slot.close('the playground is shutting down');
   }
 }
-
-/** Whether the sandbox's app (for whichever lab) is started; another lab's is replaced by Run. */
-const isUp = (state: AppState) => state.state === 'running' || state.state === 'starting';
 
 /**
  * Whether something already answers on the app port, such as a `node server.ts` the learner started in

@@ -1,6 +1,6 @@
 // What a running sandbox tells the host unasked: its app's and services' states (the latest kept for
 // whoever asks), their output, the app's event-loop lag, and the sandbox's own end.
-import type { AppState } from '../contracts/api.ts';
+import { isUp, type AppState } from '../contracts/api.ts';
 import type { AppOutput, ServiceName, ServiceState } from './types.ts';
 
 class Listeners<A extends unknown[]> {
@@ -19,7 +19,7 @@ class Listeners<A extends unknown[]> {
 const stoppedState = (): AppState => ({ state: 'stopped', listening: false, exitCode: null, signal: null, since: new Date().toISOString() });
 
 /** A process that still ran when its sandbox ended was killed with it; null when it had already ended. */
-const killed = (state: AppState): AppState | null => (state.state === 'running' || state.state === 'starting'
+const killed = (state: AppState): AppState | null => (isUp(state)
   ? { ...state, state: 'exited', listening: false, signal: 'SIGKILL', since: new Date().toISOString() }
   : null);
 

@@ -1,5 +1,6 @@
 // The toolbar: Run, Stop, Check my work, Show solution, Reset, and the app's state badge.
 import { api, type AppState } from './api.ts';
+import { isUp } from '../../../server/contracts/api.ts';
 import { renderChecks, renderChecksMessage, summaryText } from './checks-view.ts';
 import type { WorkbenchEditor, EditorFile } from './editor.ts';
 import type { Saver } from './saver.ts';
@@ -72,7 +73,7 @@ export function bindControls(ui: ControlsUi, deps: Deps): Controls {
     shownSince = state.since;
     ui.status.textContent = describeState(state, deps.appPort);
     ui.status.dataset.state = state.state;
-    const active = state.state === 'starting' || state.state === 'running';
+    const active = isUp(state);
     run.disabled = active;
     stop.disabled = !active;
   }
